@@ -1,0 +1,19 @@
+"""Navigation for each access role, built once per request."""
+
+from .choices import AccessRole
+
+_NAV = {
+    AccessRole.CASEWORKER: [("Home", "home")],
+    AccessRole.MANAGER: [("Home", "home"), ("My teams", "team_list")],
+    AccessRole.DIRECTOR: [("Home", "home"), ("Organisation", "organisation")],
+    AccessRole.ADMINISTRATOR: [("Home", "home"), ("Organisation", "organisation")],
+}
+
+
+def navigation(request) -> dict:
+    """The links the signed-in user's role may use, in order."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    role = AccessRole.ADMINISTRATOR if user.is_superuser else user.role
+    return {"nav_links": _NAV.get(role, _NAV[AccessRole.CASEWORKER])}

@@ -1,0 +1,46 @@
+"""Fill the database with a realistic, deterministic demo organisation."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from caseload import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo data: --size small|council|national, --seed N. Prints the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(demo.SIZES), default="small")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if data is already there."
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="Empty the database first (destroys data)."
+        )
+
+    def handle(self, *args, size, seed, if_empty, replace, **options):
+        if demo.has_data():
+            if replace:
+                call_command("flush", interactive=False, verbosity=0)
+            elif if_empty:
+                self.stdout.write("Demo data is already there; leaving it as it is.")
+                self._print_logins(demo.existing_logins())
+                return
+            else:
+                raise CommandError(
+                    "The database already holds data. Use --replace to empty it first, "
+                    "or --if-empty to keep it."
+                )
+        result = demo.seed(size=size, seed=seed)
+        counts = ", ".join(f"{value:,} {name}" for name, value in result.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Seeded {result.organisation} ({size}): {counts}."))
+        self._print_logins(result.logins)
+
+    def _print_logins(self, logins):
+        if not logins:
+            return
+        self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role:<14} {login.description}")

@@ -1,0 +1,196 @@
+"""Organisation, services, teams, workers and the users who sign in."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import AccessRole, ExperienceBand, WorkerRole
+
+
+class Organisation(models.Model):
+    """A council or programme: the top of the tree and the edge of what a director sees."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in; `role` says what they may do, `organisation` where."""
+
+    role = models.CharField(
+        max_length=20, choices=AccessRole.choices, default=AccessRole.CASEWORKER
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == AccessRole.CASEWORKER
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == AccessRole.MANAGER
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == AccessRole.DIRECTOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == AccessRole.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def sees_whole_organisation(self) -> bool:
+        return self.is_director or self.is_administrator
+
+
+class Service(models.Model):
+    """A service within an organisation, e.g. children's safeguarding or adult multiple need."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="service_name_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TeamQuerySet":
+        """Teams the user may see: all in their organisation for directors and administrators,
+        the teams they manage for managers, their own team for caseworkers."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser and user.organisation_id is None:
+            return self.all()
+        if user.sees_whole_organisation:
+            return self.filter(service__organisation_id=user.organisation_id)
+        if user.is_manager:
+            return self.filter(managers=user)
+        return self.filter(workers__user=user).distinct()
+
+    def managed_by(self, user) -> "TeamQuerySet":
+        """Teams the user may change: managed teams for managers, every team for directors."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.filter(managers=user)
+        if user.sees_whole_organisation:
+            return self.visible_to(user)
+        return self.none()
+
+
+class Team(models.Model):
+    """A team of workers with a funded establishment, so vacancies are known."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=50, blank=True, default="")
+    establishment_fte = models.DecimalField(
+        "establishment (FTE)", max_digits=7, decimal_places=2, default=Decimal("0")
+    )
+    managers = models.ManyToManyField(User, blank=True, related_name="managed_teams")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="team_name_unique_in_service"),
+            models.CheckConstraint(
+                condition=Q(establishment_fte__gte=0), name="team_establishment_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("team_detail", args=[self.pk])
+
+
+class WorkerQuerySet(models.QuerySet):
+    def in_post(self, on=None) -> "WorkerQuerySet":
+        """Workers who have started and not left on the date (default today)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(leave_date__isnull=True) | Q(leave_date__gte=on)
+        )
+
+    def visible_to(self, user) -> "WorkerQuerySet":
+        """Workers in the teams the user may see."""
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+    def fte_total(self) -> Decimal:
+        return self.aggregate(total=Sum("fte"))["total"] or Decimal("0")
+
+
+class Worker(models.Model):
+    """Someone who holds (or could hold) cases: their role, qualification, FTE and dates."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="worker"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="workers")
+    reference = models.CharField(max_length=50, blank=True, default="")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, default="")
+    role = models.CharField(max_length=30, choices=WorkerRole.choices)
+    qualified = models.BooleanField(
+        "social work qualified", default=True, help_text="Holds a social work qualification."
+    )
+    experience = models.CharField(
+        max_length=20, choices=ExperienceBand.choices, default=ExperienceBand.EXPERIENCED
+    )
+    fte = models.DecimalField("FTE", max_digits=3, decimal_places=2, default=Decimal("1.00"))
+    agency = models.BooleanField(default=False)
+    start_date = models.DateField(null=True, blank=True)
+    leave_date = models.DateField(null=True, blank=True)
+    caseload_promise = models.PositiveSmallIntegerField(
+        "own caseload promise",
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the default for the worker's role and experience.",
+    )
+
+    history = HistoricalRecords()
+    objects = WorkerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1), name="worker_fte_between_0_and_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(leave_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(leave_date__gte=models.F("start_date")),
+                name="worker_leaves_after_starting",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("worker_detail", args=[self.pk])

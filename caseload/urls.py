@@ -1,0 +1,21 @@
+"""URL configuration: each app's pages under its own prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "caseload.errors.permission_denied"
+handler404 = "caseload.errors.page_not_found"
+handler500 = "caseload.errors.server_error"

@@ -1,0 +1,119 @@
+"""Shared fixtures: an organisation with two teams, and a user for every role, including an
+outsider from another team who must always be refused."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+
+from tests.caseload.factories import (
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    WorkerFactory,
+)
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 says it must be there")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres():
+    """Skip (or, under REQUIRE_SERVICES=1, fail) when the tests are not on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        _skip_or_fail("this test needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis URL, if Redis answers; skip or fail otherwise."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        _skip_or_fail("this test needs Redis (set REDIS_URL)")
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1).close()
+    except OSError:
+        _skip_or_fail(f"Redis at {parsed.hostname}:{parsed.port} does not answer")
+    return url
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Testshire Council")
+
+
+@pytest.fixture
+def team(organisation):
+    return TeamFactory(service__organisation=organisation, name="Assessment North")
+
+
+@pytest.fixture
+def other_team(organisation):
+    return TeamFactory(service__organisation=organisation, name="Child Protection South")
+
+
+@pytest.fixture
+def caseworker(team):
+    user = UserFactory(username="alice", role="caseworker", organisation=team.service.organisation)
+    WorkerFactory(team=team, user=user, name="Alice Social", role="social_worker")
+    return user
+
+
+@pytest.fixture
+def manager(team):
+    user = UserFactory(username="bob", role="manager", organisation=team.service.organisation)
+    WorkerFactory(team=team, user=user, name="Bob Manager", role="team_manager")
+    team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def director(organisation):
+    return UserFactory(username="diana", role="director", organisation=organisation)
+
+
+@pytest.fixture
+def administrator(organisation):
+    return UserFactory(
+        username="adam", role="administrator", organisation=organisation, is_staff=True
+    )
+
+
+@pytest.fixture
+def outsider(other_team):
+    """A caseworker in another team: must never see the first team's records."""
+    user = UserFactory(
+        username="charlie", role="caseworker", organisation=other_team.service.organisation
+    )
+    WorkerFactory(team=other_team, user=user, name="Charlie Outsider", role="social_worker")
+    return user
+
+
+@pytest.fixture
+def outsider_manager(other_team):
+    """The manager of another team: must never see or change the first team's records."""
+    user = UserFactory(
+        username="olive", role="manager", organisation=other_team.service.organisation
+    )
+    WorkerFactory(team=other_team, user=user, name="Olive Othermanager", role="team_manager")
+    other_team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a user in on the test client: `client_for(user).get(...)`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,38 @@
+"""Walk the URLconf so tests cover every page, including ones added later."""
+
+import re
+import uuid
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Pages that must work signed out: signing in, password reset by email, the health check.
+PUBLIC_NAMES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+}
+SAMPLE = {"int": "999999", "str": "x", "slug": "x", "uuid": str(uuid.UUID(int=1)), "path": "x"}
+_CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def _sample_route(route: str) -> str:
+    return _CONVERTER.sub(lambda m: SAMPLE.get(m.group("conv") or "str", "x"), route)
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """Yield (name, sample path) for every non-admin URL pattern."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or pattern.app_name == "admin":
+                continue
+            child_ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + _sample_route(route), child_ns)
+        elif isinstance(pattern, URLPattern):
+            if route.startswith("^"):  # regex routes: only Django internals use them here
+                continue
+            yield f"{namespace}{pattern.name or ''}", "/" + prefix + _sample_route(route)
