@@ -31,3 +31,81 @@ class ExperienceBand(models.TextChoices):
 
     NEWLY_QUALIFIED = "newly_qualified", "Newly qualified"
     EXPERIENCED = "experienced", "Experienced"
+
+
+class ReductionReason(models.TextChoices):
+    """Why a worker's capacity is reduced for a while."""
+
+    PROTECTED_NQ = "protected_nq", "Protected newly-qualified (ASYE) caseload"
+    TRAINING = "training", "Training"
+    LONG_TERM_ABSENCE = "long_term_absence", "Long-term absence"
+    UNION_DUTIES = "union_duties", "Union duties"
+    PHASED_RETURN = "phased_return", "Phased return"
+    OTHER = "other", "Other"
+
+
+class CaseType(models.TextChoices):
+    """The kind of work a case is."""
+
+    EARLY_HELP = "early_help", "Early help"
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    LOOKED_AFTER = "looked_after", "Looked-after child"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+    ADULT = "adult", "Adult multiple disadvantage"
+
+
+CHILDREN_CASE_TYPES = (
+    CaseType.EARLY_HELP,
+    CaseType.CHILD_IN_NEED,
+    CaseType.CHILD_PROTECTION,
+    CaseType.LOOKED_AFTER,
+)
+
+
+class NeedLevel(models.TextChoices):
+    """Level of need; the order matters (low < medium < high)."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case is in its life."""
+
+    AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
+    ALLOCATED = "allocated", "Allocated"
+    CLOSED = "closed", "Closed"
+
+
+class Court(models.TextChoices):
+    """Court work on a case."""
+
+    NONE = "none", "None"
+    PRE_PROCEEDINGS = "pre_proceedings", "Pre-proceedings"
+    CARE_PROCEEDINGS = "care_proceedings", "Care proceedings"
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case was closed."""
+
+    NEEDS_MET = "needs_met", "Needs met / plan completed"
+    STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
+    TRANSFERRED = "transferred", "Transferred to another authority"
+    MOVED_AWAY = "moved_away", "Moved away"
+    DISENGAGED = "disengaged", "Disengaged / declined support"
+    AGED_OUT = "aged_out", "Reached the age limit"
+    OTHER = "other", "Other"
+
+
+class AllocationReason(models.TextChoices):
+    """Why a case went to a worker."""
+
+    NEW = "new", "New case"
+    ESCALATION = "escalation", "Escalation"
+    STEP_DOWN = "step_down", "Step-down"
+    LEAVER = "leaver", "Worker leaving or absent"
+    REBALANCE = "rebalance", "Rebalancing the team"
+    WORKER_REQUEST = "worker_request", "Worker request"
+    OTHER = "other", "Other"

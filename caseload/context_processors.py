@@ -3,10 +3,23 @@
 from .choices import AccessRole
 
 _NAV = {
-    AccessRole.CASEWORKER: [("Home", "home")],
-    AccessRole.MANAGER: [("Home", "home"), ("My teams", "team_list")],
-    AccessRole.DIRECTOR: [("Home", "home"), ("Organisation", "organisation")],
-    AccessRole.ADMINISTRATOR: [("Home", "home"), ("Organisation", "organisation")],
+    AccessRole.CASEWORKER: [("My caseload", "my_caseload"), ("People", "participant_list")],
+    AccessRole.MANAGER: [
+        ("Home", "home"),
+        ("My teams", "team_list"),
+        ("My caseload", "my_caseload"),
+        ("People", "participant_list"),
+    ],
+    AccessRole.DIRECTOR: [
+        ("Home", "home"),
+        ("Organisation", "organisation"),
+        ("People", "participant_list"),
+    ],
+    AccessRole.ADMINISTRATOR: [
+        ("Home", "home"),
+        ("Organisation", "organisation"),
+        ("People", "participant_list"),
+    ],
 }
 
 

@@ -16,22 +16,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from participants.demo import seed_casework
+
 from .choices import AccessRole, ExperienceBand, WorkerRole
 from .models import Organisation, Service, Team, User, Worker
 
 BATCH = 2000
 
-GIVEN_NAMES = (
-    "Aisha Amelia Ben Callum Chloe Daniel Deborah Ella Faisal Grace Hannah Harry Imran Isla "
-    "Jack Jade Kwame Laura Leah Liam Maya Mohammed Nadia Niamh Oliver Olivia Priya Rhys Ruth "
-    "Sam Sofia Tariq Thomas Uma Victoria Wiktor Yusuf Zara Zoe Patrick Siobhan Gareth Megan"
-).split()
-FAMILY_NAMES = (
-    "Ahmed Ali Baker Begum Brown Campbell Clarke Davies Edwards Evans Green Hall Hughes Hussain "
-    "Jackson James Johnson Jones Kaur Khan Kowalski Lewis Martin Morgan Murphy Nowak Okafor "
-    "Patel Roberts Robinson Shah Singh Smith Taylor Thomas Thompson Walker Ward White Williams "
-    "Wilson Wood Wright Young Mensah O'Brien MacDonald"
-).split()
+from .demo_names import FAMILY_NAMES, GIVEN_NAMES  # noqa: E402,F401
 
 CHILDREN_TEAMS = (
     "Assessment",
@@ -194,7 +186,7 @@ def _seed_organisation(rng: random.Random, spec: SizeSpec, today: date) -> tuple
     for worker in workers:
         worker.team_id = worker.team.pk
     Worker.objects.bulk_create(workers, batch_size=BATCH)
-    return organisation, teams, workers
+    return organisation, teams, team_kinds, workers
 
 
 def _demo_users(organisation, teams, workers, today) -> list[DemoLogin]:
@@ -272,13 +264,18 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     spec = SIZES[size]
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     today = today or timezone.localdate()
-    organisation, teams, workers = _seed_organisation(rng, spec, today)
+    organisation, teams, team_kinds, workers = _seed_organisation(rng, spec, today)
     logins = _demo_users(organisation, teams, workers, today)
-    return SeedResult(
+    counts = {"services": spec.services, "teams": len(teams), "workers": len(workers)}
+    counts |= seed_casework(
+        rng=rng,
         organisation=organisation,
-        logins=logins,
-        counts={"services": spec.services, "teams": len(teams), "workers": len(workers)},
+        teams=teams,
+        team_kinds=team_kinds,
+        workers=workers,
+        today=today,
     )
+    return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 
 def existing_logins() -> list[DemoLogin]:

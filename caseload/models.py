@@ -1,4 +1,4 @@
-"""Organisation, services, teams, workers and the users who sign in."""
+"""Organisation, services, teams, workers, the users who sign in, cases and allocations."""
 
 from decimal import Decimal
 
@@ -8,7 +8,18 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .choices import AccessRole, ExperienceBand, WorkerRole
+from .choices import (
+    AccessRole,
+    AllocationReason,
+    CaseStatus,
+    CaseType,
+    ClosureReason,
+    Court,
+    ExperienceBand,
+    NeedLevel,
+    ReductionReason,
+    WorkerRole,
+)
 
 
 class Organisation(models.Model):
@@ -194,3 +205,141 @@ class Worker(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("worker_detail", args=[self.pk])
+
+
+class CapacityReduction(models.Model):
+    """A temporary cut to a worker's capacity, as a percentage over a date range."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="reductions")
+    percent = models.PositiveSmallIntegerField(
+        help_text="1 to 100: how much capacity is taken off."
+    )
+    reason = models.CharField(max_length=30, choices=ReductionReason.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave blank if open-ended.")
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=1) & Q(percent__lte=100),
+                name="reduction_percent_between_1_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="reduction_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% {self.get_reason_display()}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Cases in the teams the user may see (a caseworker sees their team's, read-only)."""
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def held_by(self, worker) -> "CaseQuerySet":
+        return self.filter(allocations__worker=worker, allocations__ended_on__isnull=True)
+
+
+class Case(models.Model):
+    """One participant's open episode of work with a team."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="cases"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=50, blank=True, default="")
+    case_type = models.CharField(max_length=20, choices=CaseType.choices)
+    need_level = models.CharField("level of need", max_length=10, choices=NeedLevel.choices)
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.AWAITING_ALLOCATION
+    )
+    court = models.CharField("court work", max_length=20, choices=Court.choices, default=Court.NONE)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(
+        max_length=20, choices=ClosureReason.choices, blank=True, default=""
+    )
+    needs_reallocation = models.BooleanField(
+        default=False, help_text="The holder is no longer eligible for this case."
+    )
+    history = HistoricalRecords()
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_not_before_opened",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=False))
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=True)),
+                name="case_closed_date_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["reference"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Case {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class Allocation(models.Model):
+    """Who held a case, from when to when, and why. Never deleted; at most one current."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="allocations")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=AllocationReason.choices)
+    made_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations_made"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, default="")
+    override_reason = models.TextField(
+        blank=True, default="", help_text="Why the worker's promise or bandwidth was exceeded."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_allocation_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="allocation_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.worker}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

@@ -6,7 +6,8 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Service, Team, Worker
+from .choices import CaseStatus
+from .models import Allocation, Case, Service, Team, Worker
 
 
 def _in_post(prefix: str, on) -> Q:
@@ -51,3 +52,71 @@ def team_members(team: Team, *, on=None) -> QuerySet[Worker]:
 def services_visible_to(user) -> QuerySet[Service]:
     """Services that hold at least one team the user may see."""
     return Service.objects.filter(teams__in=Team.objects.visible_to(user)).distinct()
+
+
+def teams_user_can_add_to(user) -> QuerySet[Team]:
+    """Teams in which the user may record people and open cases: a manager's teams, a
+    caseworker's own team. Directors and administrators read; they do not record casework."""
+    if user.is_manager:
+        return Team.objects.managed_by(user)
+    if user.is_caseworker:
+        return Team.objects.visible_to(user)
+    return Team.objects.none()
+
+
+def current_allocations(cases) -> dict[int, Allocation]:
+    """Current allocation (with worker) for each case id, in one query."""
+    rows = Allocation.objects.filter(case__in=cases, ended_on__isnull=True).select_related("worker")
+    return {row.case_id: row for row in rows}
+
+
+def my_caseload(user) -> list[Case]:
+    """The open cases the user holds, each with `current` (their allocation)."""
+    cases = list(
+        Case.objects.open()
+        .filter(allocations__worker__user=user, allocations__ended_on__isnull=True)
+        .select_related("participant", "team")
+        .order_by("participant__family_name", "participant__given_name")
+    )
+    current = current_allocations([c.pk for c in cases])
+    for case in cases:
+        case.current = current.get(case.pk)
+    return cases
+
+
+def case_for_user(user, pk: int) -> Case:
+    """A case the user may see, with its participant, team and allocation history."""
+    from django.shortcuts import get_object_or_404
+
+    case = get_object_or_404(
+        Case.objects.visible_to(user).select_related("participant__household", "team__service"),
+        pk=pk,
+    )
+    case.allocation_history = list(
+        case.allocations.select_related("worker", "made_by").order_by("-started_on", "-pk")
+    )
+    case.current = next((a for a in case.allocation_history if a.ended_on is None), None)
+    return case
+
+
+def can_change_case(user, case: Case) -> bool:
+    """Managers of the case's team, and the worker who holds it, may change it."""
+    if not case.is_open:
+        return False
+    if Team.objects.managed_by(user).filter(pk=case.team_id).exists() and user.is_manager:
+        return True
+    holder = getattr(case, "current", None)
+    if holder is None:
+        holder = case.allocations.filter(ended_on__isnull=True).first()
+    return bool(holder and holder.worker.user_id == user.pk)
+
+
+def open_case_counts(workers) -> dict[int, int]:
+    """Open cases each worker holds now, in one query."""
+    rows = (
+        Allocation.objects.filter(worker__in=workers, ended_on__isnull=True)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values("worker_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["worker_id"]: row["n"] for row in rows}

@@ -1,15 +1,21 @@
-"""Home pages and the organisation views. Thin: pick the scoped rows, render."""
+"""Home pages, the organisation, My caseload and cases. Thin: scoped rows in, one service call."""
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors
+from participants.models import Participant
+
+from . import selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm
+from .history import history_rows
 from .models import Team, Worker
 
 
@@ -44,11 +50,7 @@ def home(request) -> HttpResponse:
             "caseload/home_manager.html",
             {"teams": [(team, members[team.pk]) for team in teams]},
         )
-    worker = Worker.objects.select_related("team__service").filter(user=user).first()
-    colleagues = selectors.team_members(worker.team).exclude(pk=worker.pk) if worker else []
-    return render(
-        request, "caseload/home_caseworker.html", {"worker": worker, "colleagues": colleagues}
-    )
+    return my_caseload(request)
 
 
 @require_GET
@@ -65,8 +67,15 @@ def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
     team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
     team.vacancy_fte = selectors.vacancy_fte(team)
-    members = selectors.team_members(team)
-    return render(request, "caseload/team_detail.html", {"team": team, "members": members})
+    members = list(selectors.team_members(team))
+    counts = selectors.open_case_counts(members)
+    for member in members:
+        member.open_cases = counts.get(member.pk, 0)
+    return render(
+        request,
+        "caseload/team_detail.html",
+        {"team": team, "members": members, "show_cases": True},
+    )
 
 
 @require_GET
@@ -105,3 +114,109 @@ def healthz(request) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def my_caseload(request) -> HttpResponse:
+    """The open cases the signed-in worker holds."""
+    cases = selectors.my_caseload(request.user)
+    worker = Worker.objects.filter(user=request.user).select_related("team").first()
+    return render(request, "caseload/my_caseload.html", {"cases": cases, "worker": worker})
+
+
+@require_GET
+def case_detail(request, pk: int) -> HttpResponse:
+    """A case: who holds it, its allocation history and how it changed over time."""
+    case = selectors.case_for_user(request.user, pk)
+    return render(
+        request,
+        "caseload/case_detail.html",
+        {
+            "case": case,
+            "can_change": selectors.can_change_case(request.user, case),
+            "history": history_rows(case.history.all(), hidden=("needs_reallocation",)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request, participant_pk: int) -> HttpResponse:
+    """Open a case for a participant in one of the user's teams."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=participant_pk)
+    teams = selectors.teams_user_can_add_to(request.user)
+    if not teams.exists():
+        raise PermissionDenied("Only managers and caseworkers open cases.")
+    form = CaseCreateForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(
+                participant=participant, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"Case {case.reference} opened; it is waiting for allocation."
+            )
+            return redirect(case)
+    return render(
+        request,
+        "caseload/case_form.html",
+        {"form": form, "participant": participant, "creating": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_update(request, pk: int) -> HttpResponse:
+    """Change a case's type, need level or court work."""
+    case = selectors.case_for_user(request.user, pk)
+    if not selectors.can_change_case(request.user, case):
+        raise PermissionDenied("Only the case holder or the team manager can change this case.")
+    form = CaseUpdateForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                case=case, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect(case)
+    return render(
+        request,
+        "caseload/case_form.html",
+        {"form": form, "case": case, "participant": case.participant},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, pk: int) -> HttpResponse:
+    """Close a case with a reason."""
+    case = selectors.case_for_user(request.user, pk)
+    if not selectors.can_change_case(request.user, case):
+        raise PermissionDenied("Only the case holder or the team manager can close this case.")
+    form = CaseCloseForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(
+                case=case,
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["closure_reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Case {case.reference} closed.")
+            return redirect(case)
+    return render(request, "caseload/case_close.html", {"form": form, "case": case})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

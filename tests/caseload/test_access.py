@@ -53,7 +53,7 @@ def test_a_caseworker_sees_their_own_home_and_navigation(client_for, caseworker,
     response = client_for(caseworker).get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Alice Social" in html
+    assert "My caseload" in html
     assert "Assessment North" in html
     assert "Charlie Outsider" not in html
     assert reverse("organisation") not in html

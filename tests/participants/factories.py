@@ -1,0 +1,61 @@
+"""Factories for people, households, cases and allocations."""
+
+from datetime import date
+
+import factory
+
+from caseload.models import Allocation, Case
+from participants.models import Household, Participant
+from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"H{n:05d}")
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"P{n:05d}")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = date(2015, 6, 1)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    team = factory.SubFactory(TeamFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, organisation=factory.SelfAttribute("..team.service.organisation")
+    )
+    reference = factory.Sequence(lambda n: f"C{n:05d}")
+    case_type = "child_in_need"
+    need_level = "medium"
+    court = "none"
+    status = "awaiting_allocation"
+    opened_on = date(2026, 1, 5)
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    case = factory.SubFactory(CaseFactory)
+    worker = factory.SubFactory(WorkerFactory, team=factory.SelfAttribute("..case.team"))
+    started_on = factory.SelfAttribute("case.opened_on")
+    reason = "new"
+
+
+def held_case(worker, **kwargs) -> Case:
+    """An open case in the worker's team, allocated to them."""
+    case = CaseFactory(team=worker.team, status="allocated", **kwargs)
+    AllocationFactory(case=case, worker=worker)
+    return case
