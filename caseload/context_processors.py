@@ -9,16 +9,21 @@ _NAV = {
         ("My teams", "team_list"),
         ("My caseload", "my_caseload"),
         ("People", "participant_list"),
+        ("Weighting", "scheme"),
     ],
     AccessRole.DIRECTOR: [
         ("Home", "home"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
+        ("Weighting", "scheme"),
+        ("Standards", "standards"),
     ],
     AccessRole.ADMINISTRATOR: [
         ("Home", "home"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
+        ("Weighting", "scheme"),
+        ("Standards", "standards"),
     ],
 }
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.demo import seed_casework
+from weighting.demo import seed_assessments
 
 from .choices import AccessRole, ExperienceBand, WorkerRole
 from .models import Organisation, Service, Team, User, Worker
@@ -275,6 +276,7 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
         workers=workers,
         today=today,
     )
+    counts["assessments"] = seed_assessments(rng=rng, organisation=organisation, today=today)
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 

@@ -63,9 +63,19 @@ def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
         raise ValueError(f"case_update cannot change {', '.join(sorted(unknown))}")
     if not case.is_open:
         raise ValidationError("A closed case cannot be changed.")
+    reweigh = [
+        name
+        for name in ("case_type", "need_level", "court")
+        if name in changes and changes[name] != getattr(case, name)
+    ]
     for name, value in changes.items():
         setattr(case, name, value)
     _save(case)
+    if reweigh:
+        from weighting.services import assessment_mark_needs_review
+
+        labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in reweigh)
+        assessment_mark_needs_review(case=case, reason=f"Changed: {labels}")
     return case
 
 
@@ -139,3 +149,39 @@ def allocation_create(
     case.needs_reallocation = False
     _save(case)
     return allocation
+
+
+@transaction.atomic
+def reduction_create(
+    *,
+    worker: Worker,
+    by: User | None,
+    percent: int,
+    reason: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    note: str = "",
+):
+    """Reduce a worker's capacity by a percentage over a date range."""
+    from .models import CapacityReduction
+
+    reduction = CapacityReduction(
+        worker=worker,
+        percent=percent,
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+    )
+    _save(reduction)
+    return reduction
+
+
+@transaction.atomic
+def reduction_end(*, reduction, ends_on: date, by: User | None = None):
+    """End a capacity reduction on a date (kept in history, never deleted)."""
+    if ends_on < reduction.starts_on:
+        raise ValidationError({"ends_on": "The reduction cannot end before it starts."})
+    reduction.ends_on = ends_on
+    _save(reduction)
+    return reduction

@@ -182,3 +182,4 @@ LOGGING = {
 # Product settings
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
+ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)

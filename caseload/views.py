@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.models import Participant
+from weighting import selectors as weighting
 
 from . import selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm
 from .history import history_rows
-from .models import Team, Worker
+from .models import Case, Team, Worker
 
 
 def _with_vacancies(teams) -> list[Team]:
@@ -67,14 +68,11 @@ def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
     team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
     team.vacancy_fte = selectors.vacancy_fte(team)
-    members = list(selectors.team_members(team))
-    counts = selectors.open_case_counts(members)
-    for member in members:
-        member.open_cases = counts.get(member.pk, 0)
+    rows, totals = weighting.team_loads(team)
     return render(
         request,
         "caseload/team_detail.html",
-        {"team": team, "members": members, "show_cases": True},
+        {"team": team, "rows": rows, "totals": totals},
     )
 
 
@@ -104,7 +102,26 @@ def worker_detail(request, pk: int) -> HttpResponse:
     )
     if request.user.is_caseworker and worker.user_id != request.user.pk:
         return render(request, "403.html", status=403)
-    return render(request, "caseload/worker_detail.html", {"worker": worker})
+    organisation_id = worker.team.service.organisation_id
+    row = weighting.worker_loads([worker], organisation_id)[worker.pk]
+    cases = list(
+        Case.objects.filter(pk__in=row.case_ids).select_related("participant").order_by("opened_on")
+    )
+    weights = weighting.case_weights(cases, organisation_id)
+    for case in cases:
+        case.weight = weights[case.pk]
+    return render(
+        request,
+        "caseload/worker_detail.html",
+        {
+            "worker": worker,
+            "row": row,
+            "cases": cases,
+            "reductions": worker.reductions.all(),
+            "can_manage": request.user.is_manager
+            and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists(),
+        },
+    )
 
 
 @login_not_required
@@ -120,14 +137,24 @@ def healthz(request) -> JsonResponse:
 def my_caseload(request) -> HttpResponse:
     """The open cases the signed-in worker holds."""
     cases = selectors.my_caseload(request.user)
-    worker = Worker.objects.filter(user=request.user).select_related("team").first()
-    return render(request, "caseload/my_caseload.html", {"cases": cases, "worker": worker})
+    worker = Worker.objects.filter(user=request.user).select_related("team__service").first()
+    load = None
+    if worker:
+        organisation_id = worker.team.service.organisation_id
+        weights = weighting.case_weights(cases, organisation_id)
+        for case in cases:
+            case.weight = weights[case.pk]
+        load = weighting.worker_loads([worker], organisation_id, weights=weights)[worker.pk]
+    return render(
+        request, "caseload/my_caseload.html", {"cases": cases, "worker": worker, "load": load}
+    )
 
 
 @require_GET
 def case_detail(request, pk: int) -> HttpResponse:
     """A case: who holds it, its allocation history and how it changed over time."""
     case = selectors.case_for_user(request.user, pk)
+    weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
     return render(
         request,
         "caseload/case_detail.html",
@@ -135,6 +162,11 @@ def case_detail(request, pk: int) -> HttpResponse:
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
             "history": history_rows(case.history.all(), hidden=("needs_reallocation",)),
+            "weight": weight,
+            "versions": weighting.weight_under_versions(case, weight),
+            "assessments": weighting.case_assessment_history(case, weight.labels),
+            "can_propose": weighting.can_propose(request.user, case),
+            "can_agree": weighting.can_agree(request.user, case),
         },
     )
 

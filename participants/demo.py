@@ -24,21 +24,21 @@ BATCH = 5000
 
 # Open cases a worker of each kind typically holds (min, max) at 1.0 FTE.
 HOLDING = {
-    WorkerRole.TEAM_MANAGER: (0, 2),
+    WorkerRole.TEAM_MANAGER: (0, 1),
     WorkerRole.HEAD_OF_SERVICE: (0, 0),
-    WorkerRole.ADVANCED_PRACTITIONER: (6, 11),
-    WorkerRole.SOCIAL_WORKER: (11, 19),
-    WorkerRole.SUPPORT_WORKER: (9, 15),
+    WorkerRole.ADVANCED_PRACTITIONER: (5, 9),
+    WorkerRole.SOCIAL_WORKER: (8, 13),
+    WorkerRole.SUPPORT_WORKER: (8, 12),
     WorkerRole.CASEWORKER: (7, 12),
 }
 NQ_HOLDING = (8, 13)
 
 CHILDREN_TYPES = [
-    (CaseType.CHILD_IN_NEED, 40),
-    (CaseType.CHILD_PROTECTION, 25),
-    (CaseType.LOOKED_AFTER, 20),
+    (CaseType.CHILD_IN_NEED, 55),
+    (CaseType.CHILD_PROTECTION, 17),
+    (CaseType.LOOKED_AFTER, 15),
     (CaseType.CARE_LEAVER, 8),
-    (CaseType.EARLY_HELP, 7),
+    (CaseType.EARLY_HELP, 5),
 ]
 EARLY_HELP_TYPES = [(CaseType.EARLY_HELP, 70), (CaseType.CHILD_IN_NEED, 30)]
 
@@ -150,7 +150,7 @@ def _hold(kit: _Kit, team: Team, kind: str, worker: Worker, others: list[Worker]
         siblings = (
             1
             if kind == "adults" or shape[0] == CaseType.CARE_LEAVER
-            else rng.choice([1, 1, 1, 2, 2, 3, 4])
+            else rng.choice([1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4])
         )
         siblings = min(siblings, target - held) or 1
         opened = kit.today - timedelta(days=rng.randint(20, 700))

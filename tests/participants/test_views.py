@@ -128,11 +128,11 @@ def test_my_caseload_makes_the_same_number_of_queries_for_more_cases(
 ):
     client = client_for(caseworker)
     held_case(caseworker.worker)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(15):
         client.get(reverse("my_caseload"))
     for _ in range(10):
         held_case(caseworker.worker)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("my_caseload"))
     assert response.content.decode().count('href="/cases/') == 11
 

@@ -1,0 +1,213 @@
+"""Writes for weighting: scheme versions, case assessments and the load standards."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from caseload.models import Case, Organisation, User
+
+from . import selectors
+from .choices import AssessmentStatus, Stage
+from .models import (
+    AssessmentFactor,
+    CaseAssessment,
+    Factor,
+    FactorOption,
+    LoadStandard,
+    WeightingScheme,
+)
+
+Choice = tuple[str, str]
+
+
+def check_choices(scheme: WeightingScheme, choices: list[Choice]) -> list[Choice]:
+    """Validate factor choices against a scheme version: one option for each single factor,
+    any number for a multiple one, nothing unknown. Returns them de-duplicated and sorted."""
+    factors = {factor.code: factor for factor in scheme.factor_list}
+    options = {
+        factor.code: {option.code for option in factor.options.all()}
+        for factor in scheme.factor_list
+    }
+    errors = []
+    chosen: dict[str, set[str]] = {}
+    for factor, option in choices:
+        if factor not in factors or option not in options[factor]:
+            errors.append(f"'{option}' is not an option for '{factor}' in this scheme.")
+            continue
+        chosen.setdefault(factor, set()).add(option)
+    for code, factor in factors.items():
+        picked = chosen.get(code, set())
+        if not factor.multiple and len(picked) != 1:
+            errors.append(f"Choose one option for {factor.label.lower()}.")
+    if errors:
+        raise ValidationError(errors)
+    return sorted((f, o) for f, picked in chosen.items() for o in picked)
+
+
+def _write_lines(assessment: CaseAssessment, stage: str, choices: list[Choice]) -> None:
+    AssessmentFactor.objects.bulk_create(
+        [
+            AssessmentFactor(assessment=assessment, stage=stage, factor=f, option=o)
+            for f, o in choices
+        ]
+    )
+
+
+@transaction.atomic
+def assessment_propose(*, case: Case, by: User | None, choices: list[Choice]) -> CaseAssessment:
+    """A worker proposes the case's factors. The new proposal becomes the current assessment;
+    earlier ones are kept. Until a supervisor agrees, the proposed points count."""
+    case = Case.objects.select_for_update().select_related("team__service").get(pk=case.pk)
+    if by is not None and not selectors.can_propose(by, case):
+        raise PermissionDenied("Only the team's workers and manager can propose factors.")
+    scheme = selectors.scheme_in_force(case.team.service.organisation_id)
+    choices = check_choices(scheme, choices)
+    CaseAssessment.objects.filter(case=case, is_current=True).update(is_current=False)
+    assessment = CaseAssessment(
+        case=case, is_current=True, proposed_by=by, proposed_at=timezone.now()
+    )
+    assessment.full_clean()
+    assessment.save()
+    _write_lines(assessment, Stage.PROPOSED, choices)
+    return assessment
+
+
+@transaction.atomic
+def assessment_agree(
+    *,
+    assessment: CaseAssessment,
+    by: User | None,
+    choices: list[Choice] | None = None,
+    note: str = "",
+) -> CaseAssessment:
+    """The supervisor agrees the proposal, or amends it with a note. Both are kept."""
+    assessment = (
+        CaseAssessment.objects.select_for_update()
+        .select_related("case__team__service")
+        .get(pk=assessment.pk)
+    )
+    case = assessment.case
+    if by is not None and not selectors.can_agree(by, case):
+        raise PermissionDenied("Only the team's manager can agree factors.")
+    if not assessment.is_current:
+        raise ValidationError("A newer assessment has been proposed; agree that one instead.")
+    if assessment.is_agreed and not assessment.needs_review:
+        raise ValidationError("This assessment is already agreed.")
+    proposed = sorted(
+        assessment.factor_lines.filter(stage=Stage.PROPOSED).values_list("factor", "option")
+    )
+    scheme = selectors.scheme_in_force(case.team.service.organisation_id)
+    agreed = check_choices(scheme, choices) if choices is not None else list(proposed)
+    amended = agreed != [tuple(p) for p in proposed]
+    if amended and not note.strip():
+        raise ValidationError({"note": "Say why you changed the proposed factors."})
+    assessment.factor_lines.filter(stage=Stage.AGREED).delete()
+    _write_lines(assessment, Stage.AGREED, agreed)
+    assessment.status = AssessmentStatus.AMENDED if amended else AssessmentStatus.AGREED
+    assessment.agreed_by = by
+    assessment.agreed_at = timezone.now()
+    assessment.agreement_note = note.strip()
+    assessment.needs_review = False
+    assessment.review_reason = ""
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_mark_needs_review(*, case: Case, reason: str) -> int:
+    """Flag the case's current assessment for review (its type, need or court changed)."""
+    return CaseAssessment.objects.filter(case=case, is_current=True).update(
+        needs_review=True, review_reason=reason[:200]
+    )
+
+
+@transaction.atomic
+def scheme_version_create(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    in_force_from: date,
+    points: dict[Choice, int],
+    note: str = "",
+) -> WeightingScheme:
+    """Save a new version of the organisation's scheme, in force from a date (today or later).
+
+    The structure is copied from the version in force now; only the points change. Earlier
+    versions are untouched, so past weights and reports stay as they were.
+    """
+    if in_force_from < timezone.localdate():
+        raise ValidationError(
+            {"in_force_from": "A new version cannot start in the past: that would rewrite history."}
+        )
+    base = selectors.scheme_in_force(organisation.pk)
+    if any(value < 0 or value > 50 for value in points.values()):
+        raise ValidationError("Points must be between 0 and 50.")
+    latest = WeightingScheme.objects.filter(organisation=organisation).order_by("-version").first()
+    default_latest = (
+        WeightingScheme.objects.filter(organisation__isnull=True).order_by("-version").first()
+    )
+    version = (
+        max(latest.version if latest else 0, default_latest.version if default_latest else 0) + 1
+    )
+    scheme = WeightingScheme(
+        organisation=organisation,
+        version=version,
+        in_force_from=in_force_from,
+        note=note,
+        created_by=by,
+    )
+    scheme.full_clean()
+    scheme.save()
+    for factor in base.factor_list:
+        new_factor = Factor.objects.create(
+            scheme=scheme,
+            code=factor.code,
+            label=factor.label,
+            multiple=factor.multiple,
+            order=factor.order,
+        )
+        FactorOption.objects.bulk_create(
+            [
+                FactorOption(
+                    factor=new_factor,
+                    code=option.code,
+                    label=option.label,
+                    order=option.order,
+                    points=points.get((factor.code, option.code), option.points),
+                )
+                for option in factor.options.all()
+            ]
+        )
+    return scheme
+
+
+@transaction.atomic
+def standard_update(
+    *,
+    organisation: Organisation,
+    kind: str,
+    band_bottom: int,
+    band_top: int,
+    caseload_promise: int,
+    by: User | None = None,
+) -> LoadStandard:
+    """Set the organisation's bandwidth and promise for one kind of worker (history kept)."""
+    standard, _ = LoadStandard.objects.get_or_create(
+        organisation=organisation,
+        kind=kind,
+        defaults={
+            "band_bottom": band_bottom,
+            "band_top": band_top,
+            "caseload_promise": caseload_promise,
+        },
+    )
+    standard.band_bottom, standard.band_top = band_bottom, band_top
+    standard.caseload_promise = caseload_promise
+    if band_top <= band_bottom:
+        raise ValidationError({"band_top": "The top of the band must be above its bottom."})
+    standard.full_clean()
+    standard.save()
+    return standard

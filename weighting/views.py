@@ -1,0 +1,218 @@
+"""Weighting pages: propose and agree a case's factors, the scheme, the standards."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from caseload import services as caseload_services
+from caseload.access import DIRECTORS_AND_ADMINS, role_required
+from caseload.history import history_rows
+from caseload.models import Team, Worker
+from caseload.selectors import case_for_user
+from caseload.views import _add_errors
+
+from . import selectors, services
+from .choices import StandardKind
+from .forms import AgreeForm, FactorChoiceForm, ReductionForm, SchemeVersionForm, StandardForm
+from .models import LoadStandard, WeightingScheme
+
+
+def _suggested_choices(case, scheme) -> list[tuple[str, str]]:
+    """A starting point for a first proposal: the case's own type and court work."""
+    known = {(f.code, o.code) for f in scheme.factor_list for o in f.options.all()}
+    guesses = [
+        ("case_type", case.case_type),
+        ("court", case.court),
+        ("siblings", "none"),
+        ("travel", "under_30"),
+    ]
+    return [pair for pair in guesses if pair in known]
+
+
+@require_http_methods(["GET", "POST"])
+def case_factors_propose(request, pk: int) -> HttpResponse:
+    """A worker proposes the case's factors."""
+    case = case_for_user(request.user, pk)
+    if not selectors.can_propose(request.user, case):
+        raise PermissionDenied("Only the team's workers and manager can propose factors.")
+    scheme = selectors.scheme_in_force(case.team.service.organisation_id)
+    current = selectors.assessments_on([case.pk], timezone.localdate()).get(case.pk)
+    choices = current.choices_on if current else _suggested_choices(case, scheme)
+    form = FactorChoiceForm(request.POST or None, scheme=scheme, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_propose(case=case, by=request.user, choices=form.chosen())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, "Factors proposed. They count now and await your manager's agreement."
+            )
+            return redirect(case)
+    return render(request, "weighting/propose.html", {"form": form, "case": case, "scheme": scheme})
+
+
+@require_http_methods(["GET", "POST"])
+def case_factors_agree(request, pk: int) -> HttpResponse:
+    """The supervisor agrees the proposed factors or amends them with a note."""
+    case = case_for_user(request.user, pk)
+    if not selectors.can_agree(request.user, case):
+        raise PermissionDenied("Only the team's manager can agree factors.")
+    current = selectors.assessments_on([case.pk], timezone.localdate()).get(case.pk)
+    if current is None:
+        messages.info(request, "Nobody has proposed factors for this case yet.")
+        return redirect(case)
+    scheme = selectors.scheme_in_force(case.team.service.organisation_id)
+    form = AgreeForm(request.POST or None, scheme=scheme, choices=current.proposed_choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_agree(
+                assessment=current,
+                by=request.user,
+                choices=form.chosen(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Factors {assessment.get_status_display().lower()}.")
+            return redirect(case)
+    weights = selectors.case_weights([case.pk], case.team.service.organisation_id)
+    return render(
+        request,
+        "weighting/agree.html",
+        {"form": form, "case": case, "assessment": current, "weight": weights[case.pk]},
+    )
+
+
+@require_GET
+def scheme_detail(request, pk: int | None = None) -> HttpResponse:
+    """The scheme in force (or one version), with every version listed."""
+    organisation_id = request.user.organisation_id
+    versions = selectors.schemes_for(organisation_id)
+    if pk is None:
+        scheme = selectors.scheme_in_force(organisation_id)
+    else:
+        scheme = selectors.with_factors(
+            get_object_or_404(WeightingScheme, pk=pk, pk__in=[v.pk for v in versions])
+        )
+    today = timezone.localdate()
+    in_force = selectors.scheme_in_force(organisation_id)
+    return render(
+        request,
+        "weighting/scheme.html",
+        {
+            "scheme": scheme,
+            "versions": versions,
+            "in_force": in_force,
+            "today": today,
+            "can_edit": request.user.sees_whole_organisation and organisation_id,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DIRECTORS_AND_ADMINS)
+def scheme_edit(request) -> HttpResponse:
+    """Save new points as a new version in force from a date."""
+    organisation = request.user.organisation
+    if organisation is None:
+        raise PermissionDenied("Your sign-in is not linked to an organisation.")
+    base = selectors.scheme_in_force(organisation.pk)
+    form = SchemeVersionForm(request.POST or None, scheme=base)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = services.scheme_version_create(
+                organisation=organisation,
+                by=request.user,
+                points=form.points(),
+                in_force_from=form.cleaned_data["in_force_from"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {scheme.version} saved, in force from {scheme.in_force_from:%d %b %Y}.",
+            )
+            return redirect("scheme_version", pk=scheme.pk)
+    return render(request, "weighting/scheme_edit.html", {"form": form, "base": base})
+
+
+@require_http_methods(["GET", "POST"])
+def standards(request) -> HttpResponse:
+    """Bandwidth and caseload promise per kind of worker; directors and administrators edit."""
+    organisation_id = request.user.organisation_id
+    can_edit = request.user.sees_whole_organisation and organisation_id is not None
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Only directors and administrators change the standards.")
+    current = selectors.standards_for(organisation_id)
+    forms = [
+        StandardForm(
+            request.POST or None,
+            kind=kind,
+            initial={
+                "band_bottom": current[kind].band_bottom,
+                "band_top": current[kind].band_top,
+                "caseload_promise": current[kind].caseload_promise,
+            },
+        )
+        for kind in StandardKind.values
+    ]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        changed = 0
+        for form in forms:
+            if form.has_changed():
+                services.standard_update(
+                    organisation=request.user.organisation,
+                    kind=form.kind,
+                    by=request.user,
+                    **form.cleaned_data,
+                )
+                changed += 1
+        messages.success(
+            request,
+            f"{changed} standard{'s' if changed != 1 else ''} updated."
+            if changed
+            else "Nothing changed.",
+        )
+        return redirect("standards")
+    history = (
+        history_rows(
+            LoadStandard.history.filter(organisation_id=organisation_id), hidden=("organisation",)
+        )
+        if organisation_id
+        else []
+    )
+    return render(
+        request,
+        "weighting/standards.html",
+        {"forms": forms, "can_edit": can_edit, "history": history},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reduction_add(request, worker_pk: int) -> HttpResponse:
+    """A manager records a capacity reduction for a worker in their team."""
+    worker = get_object_or_404(
+        Worker.objects.visible_to(request.user).select_related("team"), pk=worker_pk
+    )
+    if not (
+        request.user.is_manager
+        and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists()
+    ):
+        raise PermissionDenied("Only the worker's team manager can change their capacity.")
+    form = ReductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            caseload_services.reduction_create(worker=worker, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Capacity reduction recorded for {worker.name}.")
+            return redirect(worker)
+    return render(request, "weighting/reduction_form.html", {"form": form, "worker": worker})
