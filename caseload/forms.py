@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from .choices import ClosureReason
-from .models import Case, Team
+from .models import Case, Team, Worker
 
 
 class DateInput(forms.DateInput):
@@ -65,3 +65,18 @@ class CaseCloseForm(forms.Form):
                 f"A case cannot close before it opened ({self.case.opened_on:%d/%m/%Y})."
             )
         return closed_on
+
+
+class WorkerUpdateForm(forms.ModelForm):
+    """What a manager may change about a worker in their team."""
+
+    class Meta:
+        model = Worker
+        fields = ["fte", "experience", "agency", "caseload_promise", "leave_date"]
+        widgets = {"leave_date": DateInput()}
+
+    def clean_fte(self):
+        fte = self.cleaned_data["fte"]
+        if fte is not None and not (0 < fte <= 1):
+            raise forms.ValidationError("FTE must be more than 0 and at most 1.")
+        return fte

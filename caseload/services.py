@@ -185,3 +185,17 @@ def reduction_end(*, reduction, ends_on: date, by: User | None = None):
     reduction.ends_on = ends_on
     _save(reduction)
     return reduction
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, by: User | None = None, **changes) -> Worker:
+    """Change a worker's FTE, experience, own caseload promise or leaving date (history kept)."""
+    allowed = {"fte", "experience", "caseload_promise", "leave_date", "agency"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"worker_update cannot change {', '.join(sorted(unknown))}")
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    for name, value in changes.items():
+        setattr(worker, name, value)
+    _save(worker)
+    return worker

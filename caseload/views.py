@@ -15,7 +15,7 @@ from weighting import selectors as weighting
 
 from . import selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
-from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm
+from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .history import history_rows
 from .models import Case, Team, Worker
 
@@ -72,7 +72,12 @@ def team_detail(request, pk: int) -> HttpResponse:
     return render(
         request,
         "caseload/team_detail.html",
-        {"team": team, "rows": rows, "totals": totals},
+        {
+            "team": team,
+            "rows": rows,
+            "totals": totals,
+            "attention": weighting.team_cases_needing_attention(team),
+        },
     )
 
 
@@ -252,3 +257,28 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def worker_update(request, pk: int) -> HttpResponse:
+    """A manager changes a team member's FTE, experience, own promise or leaving date."""
+    worker = get_object_or_404(Worker.objects.visible_to(request.user), pk=pk)
+    if not (
+        request.user.is_manager
+        and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists()
+    ):
+        raise PermissionDenied("Only the worker's team manager can change these details.")
+    form = WorkerUpdateForm(request.POST or None, instance=Worker.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_update(
+                worker=worker,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{worker.name}'s details saved.")
+            return redirect(worker)
+    return render(request, "caseload/worker_form.html", {"form": form, "worker": worker})

@@ -395,3 +395,31 @@ def weight_under_versions(
             )
         )
     return rows if len(rows) > 1 else []
+
+
+def team_cases_needing_attention(team: Team) -> list[Case]:
+    """The team's open cases whose factors await agreement, need review or are stale, each
+    with `weight` and `current` (holder); oldest proposal first."""
+    from caseload.selectors import current_allocations
+
+    cases = list(Case.objects.open().filter(team=team).select_related("participant"))
+    weights = case_weights(cases, team.service.organisation_id)
+    flagged = [
+        case
+        for case in cases
+        if (w := weights[case.pk]).awaiting_agreement
+        or w.needs_review
+        or w.stale
+        or w.status == "none"
+    ]
+    holders = current_allocations([c.pk for c in flagged])
+    for case in flagged:
+        case.weight = weights[case.pk]
+        case.current = holders.get(case.pk)
+    return sorted(
+        flagged,
+        key=lambda c: (
+            not c.weight.needs_review,
+            c.weight.assessment.proposed_at if c.weight.assessment else timezone.now(),
+        ),
+    )
