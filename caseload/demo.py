@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.demo import seed_casework
+from weighting.defaults import ensure_defaults
 from weighting.demo import seed_assessments
 
 from .choices import AccessRole, ExperienceBand, WorkerRole
@@ -262,6 +263,7 @@ def has_data() -> bool:
 @transaction.atomic
 def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> SeedResult:
     """Build the demo organisation of the given size. The database should be empty."""
+    ensure_defaults()
     spec = SIZES[size]
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     today = today or timezone.localdate()
@@ -277,6 +279,7 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
         today=today,
     )
     counts["assessments"] = seed_assessments(rng=rng, organisation=organisation, today=today)
+    _escalations(teams, today)
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 
@@ -284,3 +287,24 @@ def existing_logins() -> list[DemoLogin]:
     """The demo sign-ins already in the database, for reprinting."""
     users = User.objects.filter(email__endswith="@example.org").order_by("pk")
     return [DemoLogin(u.username, u.role, u.get_full_name()) for u in users]
+
+
+def _escalations(teams, today: date) -> None:
+    """In each of the first two teams, a support worker's case whose need has risen to high:
+    it waits in the queue as "needs reallocation" for a qualified worker."""
+    from .models import Case
+
+    for team in teams[:2]:
+        case = (
+            Case.objects.filter(
+                team=team,
+                allocations__ended_on__isnull=True,
+                allocations__worker__role=WorkerRole.SUPPORT_WORKER,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if case:
+            Case.objects.filter(pk=case.pk).update(
+                need_level="high", needs_reallocation=True, waiting_since=today - timedelta(days=2)
+            )

@@ -272,6 +272,9 @@ class Case(models.Model):
     needs_reallocation = models.BooleanField(
         default=False, help_text="The holder is no longer eligible for this case."
     )
+    waiting_since = models.DateField(
+        null=True, blank=True, help_text="When the case joined the team's queue."
+    )
     history = HistoricalRecords()
     objects = CaseQuerySet.as_manager()
 

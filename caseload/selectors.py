@@ -46,7 +46,11 @@ def vacancy_fte(team: Team) -> Decimal:
 def team_members(team: Team, *, on=None) -> QuerySet[Worker]:
     """Workers in post in the team, managers first then by name."""
     on = on or timezone.localdate()
-    return team.workers.filter(_in_post("", on)).select_related("user").order_by("role", "name")
+    return (
+        team.workers.filter(_in_post("", on))
+        .select_related("user", "team")
+        .order_by("role", "name")
+    )
 
 
 def services_visible_to(user) -> QuerySet[Service]:

@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import allocation_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation, name="organisation"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/queue/", allocation_views.team_queue, name="team_queue"),
+    path("teams/<int:pk>/rebalance/", allocation_views.team_rebalance, name="team_rebalance"),
+    path("cases/<int:pk>/allocate/", allocation_views.case_allocate, name="case_allocate"),
+    path("workers/<int:pk>/reallocate/", allocation_views.worker_leaver, name="worker_leaver"),
     path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
     path("workers/<int:pk>/edit/", views.worker_update, name="worker_update"),
     path("my-caseload/", views.my_caseload, name="my_caseload"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +16,7 @@ from weighting import selectors as weighting
 
 from . import selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from .choices import CaseStatus
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .history import history_rows
 from .models import Case, Team, Worker
@@ -77,6 +79,11 @@ def team_detail(request, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "attention": weighting.team_cases_needing_attention(team),
+            "queue_size": team.cases.open()
+            .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
+            .count(),
+            "can_allocate": request.user.is_manager
+            and Team.objects.managed_by(request.user).filter(pk=team.pk).exists(),
         },
     )
 
@@ -123,6 +130,9 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "row": row,
             "cases": cases,
             "reductions": worker.reductions.all(),
+            "allocations": worker.allocations.select_related("case", "made_by").order_by(
+                "-started_on", "-pk"
+            )[:50],
             "can_manage": request.user.is_manager
             and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists(),
         },

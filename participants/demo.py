@@ -195,7 +195,8 @@ def _waiting(kit: _Kit, team: Team, kind: str, count: int) -> None:
         shape = _case_shape(kit.rng, kind, None)
         opened = kit.today - timedelta(days=kit.rng.randint(0, 21))
         (person,) = _new_family(kit, team, shape[0], 1)
-        _open_case(kit, team, person, shape, opened, status=CaseStatus.AWAITING_ALLOCATION)
+        case = _open_case(kit, team, person, shape, opened, status=CaseStatus.AWAITING_ALLOCATION)
+        case.waiting_since = opened
 
 
 def seed_casework(*, rng, organisation, teams, team_kinds, workers, today) -> dict[str, int]:

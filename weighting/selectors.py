@@ -423,3 +423,12 @@ def team_cases_needing_attention(team: Team) -> list[Case]:
             c.weight.assessment.proposed_at if c.weight.assessment else timezone.now(),
         ),
     )
+
+
+def estimated_points(case: Case, weight: CaseWeight) -> int:
+    """The case's points, or before any factors are proposed an estimate from its type and
+    court work under the scheme in force (so a new case is not treated as weightless)."""
+    if weight.assessment is not None:
+        return weight.total
+    table = points_table(weight.scheme)
+    return table.get(("case_type", case.case_type), 0) + table.get(("court", case.court), 0)

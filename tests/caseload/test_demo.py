@@ -34,7 +34,8 @@ def _snapshot():
     }
 
 
-def test_seeding_small_with_the_same_seed_twice_gives_the_same_organisation(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seeding_small_with_the_same_seed_twice_gives_the_same_organisation():
     call_command("seed_demo", size="small", seed=1, stdout=None)
     first = _snapshot()
     call_command("seed_demo", size="small", seed=1, replace=True)
@@ -42,7 +43,8 @@ def test_seeding_small_with_the_same_seed_twice_gives_the_same_organisation(tran
     assert Organisation.objects.count() == 1
 
 
-def test_a_different_seed_gives_a_different_organisation(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_different_seed_gives_a_different_organisation():
     demo.seed(size="small", seed=1)
     first = _snapshot()
     call_command("flush", interactive=False, verbosity=0)

@@ -45,9 +45,16 @@ def test_a_case_cannot_be_opened_in_another_organisations_team(team):
 def test_allocating_and_reallocating_keeps_one_current_holder_and_the_history(team, manager):
     case = CaseFactory(team=team)
     first, second = WorkerFactory(team=team), WorkerFactory(team=team)
-    services.allocation_create(case=case, worker=first, by=manager, started_on=date(2026, 2, 1))
+    made = services.allocation_create(
+        case=case, worker=first, by=manager, started_on=date(2026, 2, 1)
+    )
     services.allocation_create(
-        case=case, worker=second, by=manager, reason="rebalance", started_on=date(2026, 3, 1)
+        case=case,
+        worker=second,
+        by=manager,
+        reason="rebalance",
+        started_on=date(2026, 3, 1),
+        replacing=made.pk,
     )
     history = list(case.allocations.order_by("started_on"))
     assert [(a.worker, a.ended_on) for a in history] == [(first, date(2026, 3, 1)), (second, None)]

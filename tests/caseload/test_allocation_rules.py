@@ -1,0 +1,169 @@
+"""Eligibility, queue priority, fit ordering and planned moves: pure rules, from tables."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from caseload.allocation import (
+    Candidate,
+    Holder,
+    PlannedCase,
+    plan_leaver,
+    plan_rebalance,
+    queue_priority,
+    rank,
+)
+from caseload.eligibility import ineligibility_reason
+
+
+@pytest.mark.parametrize(
+    ("case_type", "need", "court", "role", "qualified", "allowed"),
+    [
+        ("child_in_need", "low", "none", "support_worker", False, True),
+        ("child_in_need", "medium", "none", "support_worker", False, True),
+        ("early_help", "medium", "none", "support_worker", False, True),
+        ("child_in_need", "high", "none", "support_worker", False, False),
+        ("child_protection", "low", "none", "support_worker", False, False),
+        ("looked_after", "medium", "none", "support_worker", False, False),
+        ("child_in_need", "low", "pre_proceedings", "support_worker", False, False),
+        ("child_protection", "high", "care_proceedings", "social_worker", True, True),
+        ("child_protection", "low", "none", "caseworker", False, False),
+        ("child_in_need", "high", "none", "caseworker", False, False),
+        ("adult", "high", "none", "caseworker", False, True),
+        ("looked_after", "low", "none", "advanced_practitioner", True, True),
+        ("care_leaver", "medium", "none", "support_worker", False, False),
+    ],
+)
+def test_eligibility_follows_the_brief(case_type, need, court, role, qualified, allowed):
+    reason = ineligibility_reason(
+        case_type=case_type, need_level=need, court=court, role=role, qualified=qualified
+    )
+    assert (reason is None) == allowed, reason
+
+
+def test_the_queue_puts_high_need_first_then_case_type_then_longest_waiting():
+    today = date(2026, 11, 23)
+    cases = {
+        "cin-high-new": ("high", "child_in_need", date(2026, 11, 22)),
+        "cp-high-old": ("high", "child_protection", date(2026, 11, 1)),
+        "cp-high-new": ("high", "child_protection", date(2026, 11, 20)),
+        "eh-low-oldest": ("low", "early_help", date(2026, 9, 1)),
+        "cin-medium": ("medium", "child_in_need", date(2026, 11, 10)),
+    }
+    order = sorted(
+        cases,
+        key=lambda k: queue_priority(
+            need_level=cases[k][0], case_type=cases[k][1], waiting_since=cases[k][2], today=today
+        ),
+    )
+    assert order == ["cp-high-old", "cp-high-new", "cin-high-new", "cin-medium", "eh-low-oldest"]
+
+
+def _candidate(name, **kw):
+    base = dict(
+        worker_id=hash(name) % 10000,
+        name=name,
+        ineligible_reason=None,
+        holds_sibling=False,
+        previous_holder=False,
+        same_team=True,
+        cases_now=5,
+        cases_after=6,
+        promise=15,
+        points_now=20,
+        points_after=24,
+        capacity=Decimal("48"),
+    )
+    base.update(kw)
+    return Candidate(**base)
+
+
+@pytest.mark.parametrize(
+    ("candidates", "expected"),
+    [
+        (
+            [
+                _candidate("roomy", points_after=10),
+                _candidate("ineligible", ineligible_reason="x", points_after=0),
+            ],
+            ["roomy", "ineligible"],
+        ),
+        (
+            [
+                _candidate("roomy", points_after=10),
+                _candidate("sibling", holds_sibling=True, points_after=40),
+            ],
+            ["sibling", "roomy"],
+        ),
+        (
+            [
+                _candidate("roomy", points_after=10),
+                _candidate("previous", previous_holder=True, points_after=40),
+            ],
+            ["previous", "roomy"],
+        ),
+        (
+            [
+                _candidate("previous", previous_holder=True),
+                _candidate("sibling", holds_sibling=True),
+            ],
+            ["sibling", "previous"],
+        ),
+        (
+            [_candidate("tight", points_after=47), _candidate("roomy", points_after=12)],
+            ["roomy", "tight"],
+        ),
+        (
+            [
+                _candidate("other team", same_team=False, points_after=0),
+                _candidate("home", points_after=47),
+            ],
+            ["home", "other team"],
+        ),
+    ],
+)
+def test_candidates_are_ordered_by_fit(candidates, expected):
+    assert [c.name for c in rank(candidates)] == expected
+
+
+def test_a_leavers_plan_keeps_siblings_together_and_spreads_the_load():
+    cases = [
+        PlannedCase(1, 5, household=10),
+        PlannedCase(2, 5, household=10),
+        PlannedCase(3, 4, None),
+        PlannedCase(4, 4, None),
+    ]
+    holders = [
+        Holder(1, "A", cases=5, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2, 3, 4}),
+        Holder(2, "B", cases=5, points=30, promise=15, capacity=Decimal(48), can_hold={1, 2, 3, 4}),
+    ]
+    moves = {m.case_id: m.to_worker_id for m in plan_leaver(cases, holders)}
+    assert moves[1] == moves[2] == 1  # siblings together, to the roomiest
+    assert {moves[3], moves[4]} <= {1, 2}
+
+
+def test_a_leavers_case_nobody_may_hold_is_left_without_a_destination():
+    moves = plan_leaver(
+        [PlannedCase(1, 4, None)],
+        [Holder(1, "Support", 0, 0, 15, Decimal(30), can_hold=set())],
+    )
+    assert moves[0].to_worker_id is None
+
+
+def test_rebalancing_moves_cases_from_the_worker_over_to_one_with_room():
+    holders = [
+        Holder(
+            1, "Over", cases=17, points=60, promise=15, capacity=Decimal(48), can_hold={1, 2, 3}
+        ),
+        Holder(2, "Room", cases=6, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2, 3}),
+    ]
+    held = {1: [PlannedCase(1, 6, None), PlannedCase(2, 4, None), PlannedCase(3, 3, None)], 2: []}
+    moves = plan_rebalance(held, holders)
+    assert moves and all(giver == 1 and taker == 2 for _, giver, taker in moves)
+    assert len(moves) <= 3
+
+
+def test_rebalancing_suggests_nothing_when_everyone_is_within():
+    holders = [Holder(1, "Fine", 10, 30, 15, Decimal(48), can_hold={1})]
+    assert plan_rebalance({1: [PlannedCase(1, 3, None)]}, holders) == []
