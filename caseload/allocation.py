@@ -45,6 +45,7 @@ class Candidate:
     capacity: Decimal
     role: str = ""
     team_name: str = ""
+    is_manager: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -68,13 +69,14 @@ class Candidate:
 
 
 def fit_key(candidate: Candidate) -> tuple:
-    """Best fit first: eligible; same team; holds a sibling; the previous holder; most headroom
-    after the case; then by name so the order is stable."""
+    """Best fit first: eligible; same team; holds a sibling; the previous holder; practitioners
+    before managers; most headroom after the case; then by name so the order is stable."""
     return (
         not candidate.eligible,
         not candidate.same_team,
         not candidate.holds_sibling,
         not candidate.previous_holder,
+        candidate.is_manager,
         -candidate.headroom_after,
         candidate.name,
     )
@@ -99,6 +101,7 @@ class Holder:
     promise: int
     capacity: Decimal
     can_hold: set[int] = field(default_factory=set)  # case ids this worker is eligible for
+    is_manager: bool = False
 
     def fits(self, cases: int, points: int) -> bool:
         return self.cases + cases <= self.promise and self.points + points <= self.capacity
@@ -150,7 +153,12 @@ def plan_leaver(cases: list[PlannedCase], holders: list[Holder]) -> list[Move]:
             continue
         best = max(
             eligible,
-            key=lambda h: (h.fits(len(group), points), h.capacity - h.points - points, -h.cases),
+            key=lambda h: (
+                h.fits(len(group), points),
+                not h.is_manager,
+                h.capacity - h.points - points,
+                -h.cases,
+            ),
         )
         best.cases += len(group)
         best.points += points
@@ -188,7 +196,9 @@ def plan_rebalance(
                     and h.fits(1, case.points)
                 ]
                 if takers:
-                    taker = max(takers, key=lambda h: (h.capacity - h.points, -h.cases))
+                    taker = max(
+                        takers, key=lambda h: (not h.is_manager, h.capacity - h.points, -h.cases)
+                    )
                     move = (case, giver, taker)
                     break
             if move:

@@ -11,7 +11,7 @@ from weighting import selectors as weighting
 
 from . import allocation, queue, selectors, services
 from .access import MANAGERS_AND_ABOVE, role_required
-from .choices import AllocationReason
+from .choices import MANAGER_ROLES, AllocationReason
 from .eligibility import ineligibility_reason
 from .forms import AllocateForm, MovesForm
 from .models import Case, Team, Worker
@@ -99,6 +99,7 @@ def _leaver_plan(worker: Worker):
             points=loads[m.pk].load.weighted_load,
             promise=loads[m.pk].load.promise,
             capacity=loads[m.pk].load.capacity,
+            is_manager=m.role in MANAGER_ROLES,
             can_hold={
                 c.pk
                 for c in cases

@@ -9,7 +9,7 @@ from django.utils import timezone
 from weighting import selectors as weighting
 
 from . import allocation
-from .choices import CaseStatus
+from .choices import MANAGER_ROLES, CaseStatus
 from .eligibility import ineligibility_reason
 from .models import Allocation, Case, Team, Worker
 from .selectors import current_allocations, team_members
@@ -121,6 +121,7 @@ def candidates_for(
                 capacity=load.capacity,
                 role=worker.get_role_display(),
                 team_name=worker.team.name,
+                is_manager=worker.role in MANAGER_ROLES,
             )
         )
     return CandidateList(

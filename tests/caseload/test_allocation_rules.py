@@ -111,6 +111,13 @@ def _candidate(name, **kw):
             ["sibling", "previous"],
         ),
         (
+            [
+                _candidate("manager", is_manager=True, points_after=0),
+                _candidate("worker", points_after=40),
+            ],
+            ["worker", "manager"],
+        ),
+        (
             [_candidate("tight", points_after=47), _candidate("roomy", points_after=12)],
             ["roomy", "tight"],
         ),
