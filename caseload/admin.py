@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Organisation, Service, Team, User, Worker
+from .models import Flag, Organisation, Service, TaskRun, Team, User, Worker
 
 
 @admin.register(User)
@@ -39,3 +39,17 @@ class WorkerAdmin(SimpleHistoryAdmin):
     list_filter = ("role", "qualified", "experience", "agency", "team__service")
     search_fields = ("name", "reference", "email")
     raw_id_fields = ("user",)
+
+
+@admin.register(TaskRun)
+class TaskRunAdmin(admin.ModelAdmin):
+    list_display = ("task", "started_at", "finished_at", "outcome")
+    list_filter = ("task", "outcome")
+    readonly_fields = ("task", "started_at", "finished_at", "outcome", "counts", "detail")
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("kind", "team", "subject_key", "opened_at", "acknowledged_at", "resolved_at")
+    list_filter = ("kind", "team__service")
+    raw_id_fields = ("worker", "case", "acknowledged_by")

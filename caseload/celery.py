@@ -9,6 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.settings")
 app = Celery("caseload")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-# Filled by later features (recompute, snapshots, digests); kept here so beat has one source.
-app.conf.beat_schedule = {}
+# The beat schedule lives in settings (CELERY_BEAT_SCHEDULE) so it is read from the environment.

@@ -109,3 +109,27 @@ class AllocationReason(models.TextChoices):
     REBALANCE = "rebalance", "Rebalancing the team"
     WORKER_REQUEST = "worker_request", "Worker request"
     OTHER = "other", "Other"
+
+
+class FlagKind(models.TextChoices):
+    """Conditions the background jobs watch for."""
+
+    ABOVE_PROMISE = "above_promise", "Above caseload promise"
+    ABOVE_BANDWIDTH = "above_bandwidth", "Above bandwidth"
+    UNALLOCATED_TOO_LONG = "unallocated_too_long", "Waiting too long for allocation"
+    VISIT_OVERDUE = "visit_overdue", "Visit overdue"
+    ASSESSMENT_STALE = "assessment_stale", "Case factors stale"
+    ASSESSMENT_NEEDS_REVIEW = "assessment_needs_review", "Case factors need review"
+    NEEDS_REALLOCATION = "needs_reallocation", "Needs reallocation"
+
+
+WORKER_FLAGS = (FlagKind.ABOVE_PROMISE, FlagKind.ABOVE_BANDWIDTH)
+
+
+class TaskOutcome(models.TextChoices):
+    """How a background run ended."""
+
+    RUNNING = "running", "Running"
+    OK = "ok", "Finished"
+    SKIPPED = "skipped", "Skipped (another run held the lock)"
+    FAILED = "failed", "Failed"

@@ -1,6 +1,7 @@
 """Navigation for each access role, built once per request."""
 
 from .choices import AccessRole
+from .models import Notification
 
 _NAV = {
     AccessRole.CASEWORKER: [("My caseload", "my_caseload"), ("People", "participant_list")],
@@ -34,4 +35,11 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     role = AccessRole.ADMINISTRATOR if user.is_superuser else user.role
-    return {"nav_links": _NAV.get(role, _NAV[AccessRole.CASEWORKER])}
+    links = list(_NAV.get(role, _NAV[AccessRole.CASEWORKER]))
+    unseen = 0
+    if role != AccessRole.CASEWORKER:
+        unseen = Notification.objects.filter(recipient=user, seen_at__isnull=True).count()
+        links.append(("Notifications", "notifications"))
+    if role == AccessRole.ADMINISTRATOR:
+        links.append(("Background runs", "task_runs"))
+    return {"nav_links": links, "unseen_notifications": unseen}

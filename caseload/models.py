@@ -16,8 +16,10 @@ from .choices import (
     ClosureReason,
     Court,
     ExperienceBand,
+    FlagKind,
     NeedLevel,
     ReductionReason,
+    TaskOutcome,
     WorkerRole,
 )
 
@@ -36,6 +38,9 @@ class User(AbstractUser):
 
     role = models.CharField(
         max_length=20, choices=AccessRole.choices, default=AccessRole.CASEWORKER
+    )
+    wants_daily_digest = models.BooleanField(
+        default=False, help_text="Email a daily digest of open flags (managers and directors)."
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -346,3 +351,106 @@ class Allocation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> "FlagQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def visible_to(self, user) -> "FlagQuerySet":
+        """Flags in the teams the user may see."""
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+
+class Flag(models.Model):
+    """A condition raised by the background jobs about a worker or a case. It opens, may be
+    acknowledged by a manager, and resolves by itself when the condition clears. At most one
+    open flag per condition per subject, enforced by the database."""
+
+    kind = models.CharField(max_length=30, choices=FlagKind.choices)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="flags")
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    )
+    subject_key = models.CharField(max_length=40, help_text="worker:ID or case:ID")
+    detail = models.CharField(max_length=200, blank=True, default="")
+    opened_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True, default="")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_key"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_condition_and_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("opened_at")),
+                name="flag_resolves_after_it_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.subject_key})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class Notification(models.Model):
+    """An in-app message for a manager or director about a flag that opened."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "flag"], name="one_notification_per_flag")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flag} → {self.recipient}"
+
+
+class TaskRun(models.Model):
+    """A record of one background run: what, when, how it ended and what it counted."""
+
+    task = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=TaskOutcome.choices)
+    counts = models.JSONField(default=dict, blank=True)
+    detail = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["task", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class TaskLock(models.Model):
+    """A claim on a scheduled job, so a second worker skips instead of running it twice."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    locked_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

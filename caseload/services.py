@@ -12,6 +12,7 @@ from weighting import selectors as weighting
 from .choices import AllocationReason, CaseStatus
 from .eligibility import ineligibility_reason
 from .models import Allocation, Case, Team, User, Worker
+from .recompute import request_team_recompute
 
 
 class AllocationError(ValidationError):
@@ -55,6 +56,7 @@ def case_create(
     if not case.reference:
         case.reference = f"C{case.pk:07d}"
         case.save(update_fields=["reference"])
+    request_team_recompute(team.pk)
     return case
 
 
@@ -79,6 +81,7 @@ def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
         from weighting.services import assessment_mark_needs_review
 
         _flag_if_holder_ineligible(case)
+        request_team_recompute(case.team_id)
         labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in reweigh)
         assessment_mark_needs_review(case=case, reason=f"Changed: {labels}")
     return case
@@ -107,6 +110,7 @@ def case_close(*, case: Case, closed_on: date, reason: str, by: User | None = No
     case.closure_reason = reason
     case.needs_reallocation = False
     _save(case)
+    request_team_recompute(case.team_id)
     return case
 
 
@@ -207,6 +211,9 @@ def allocation_create(
     case.needs_reallocation = False
     case.waiting_since = None
     _save(case)
+    for team_id in {case.team_id, worker.team_id, current.worker.team_id if current else None}:
+        if team_id:
+            request_team_recompute(team_id)
     return allocation
 
 
@@ -274,6 +281,7 @@ def reduction_end(*, reduction, ends_on: date, by: User | None = None):
         raise ValidationError({"ends_on": "The reduction cannot end before it starts."})
     reduction.ends_on = ends_on
     _save(reduction)
+    request_team_recompute(reduction.worker.team_id)
     return reduction
 
 
@@ -288,6 +296,7 @@ def worker_update(*, worker: Worker, by: User | None = None, **changes) -> Worke
     for name, value in changes.items():
         setattr(worker, name, value)
     _save(worker)
+    request_team_recompute(worker.team_id)
     return worker
 
 

@@ -4,9 +4,11 @@ With nothing set the app runs as an embedded demo: SQLite, DEBUG on and Celery t
 eagerly in-process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,3 +185,18 @@ LOGGING = {
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
 ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)
+FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
+RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
+RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
+
+CELERY_BEAT_SCHEDULE = {
+    "recompute-all": {
+        "task": "caseload.recompute_all",
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
+    "daily-digests": {
+        "task": "caseload.send_digests",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
+    },
+}

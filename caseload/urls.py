@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import allocation_views, views
+from . import allocation_views, flag_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation, name="organisation"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/flags/", flag_views.team_flags, name="team_flags"),
+    path("flags/<int:pk>/acknowledge/", flag_views.flag_acknowledge, name="flag_acknowledge"),
+    path("notifications/", flag_views.notifications, name="notifications"),
+    path("task-runs/", flag_views.task_runs, name="task_runs"),
     path("teams/<int:pk>/queue/", allocation_views.team_queue, name="team_queue"),
     path("teams/<int:pk>/rebalance/", allocation_views.team_rebalance, name="team_rebalance"),
     path("cases/<int:pk>/allocate/", allocation_views.case_allocate, name="case_allocate"),

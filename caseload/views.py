@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from participants.models import Participant
 from weighting import selectors as weighting
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
-from .choices import CaseStatus
+from .choices import CaseStatus, FlagKind
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .history import history_rows
 from .models import Case, Team, Worker
@@ -84,6 +84,7 @@ def team_detail(request, pk: int) -> HttpResponse:
             .count(),
             "can_allocate": request.user.is_manager
             and Team.objects.managed_by(request.user).filter(pk=team.pk).exists(),
+            "open_flags": team.flags.open().count(),
         },
     )
 
@@ -130,6 +131,12 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "row": row,
             "cases": cases,
             "reductions": worker.reductions.all(),
+            "days_above_promise": jobs.days_flagged(
+                worker_id=worker.pk, kind=FlagKind.ABOVE_PROMISE
+            ),
+            "days_above_bandwidth": jobs.days_flagged(
+                worker_id=worker.pk, kind=FlagKind.ABOVE_BANDWIDTH
+            ),
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"
             )[:50],

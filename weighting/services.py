@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseload.models import Case, Organisation, User
+from caseload.recompute import request_team_recompute
 
 from . import selectors
 from .choices import AssessmentStatus, Stage
@@ -71,6 +72,7 @@ def assessment_propose(*, case: Case, by: User | None, choices: list[Choice]) ->
     assessment.full_clean()
     assessment.save()
     _write_lines(assessment, Stage.PROPOSED, choices)
+    request_team_recompute(case.team_id)
     return assessment
 
 
@@ -113,6 +115,7 @@ def assessment_agree(
     assessment.review_reason = ""
     assessment.full_clean()
     assessment.save()
+    request_team_recompute(case.team_id)
     return assessment
 
 
