@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.models import Participant
+from security.audit import audit_record, audit_view
+from security.choices import AuditAction
 
 from . import selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
@@ -128,6 +130,7 @@ def my_caseload(request) -> HttpResponse:
 def case_detail(request, pk: int) -> HttpResponse:
     """A case: who holds it, its allocation history and how it changed over time."""
     case = selectors.case_for_user(request.user, pk)
+    audit_view(request, case)
     return render(
         request,
         "caseload/case_detail.html",
@@ -155,10 +158,12 @@ def case_create(request, participant_pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.CREATE, obj=case)
             messages.success(
                 request, f"Case {case.reference} opened; it is waiting for allocation."
             )
             return redirect(case)
+    audit_view(request, participant)
     return render(
         request,
         "caseload/case_form.html",
@@ -181,8 +186,10 @@ def case_update(request, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=case)
             messages.success(request, "Case updated.")
             return redirect(case)
+    audit_view(request, case)
     return render(
         request,
         "caseload/case_form.html",
@@ -208,8 +215,10 @@ def case_close(request, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="closed")
             messages.success(request, f"Case {case.reference} closed.")
             return redirect(case)
+    audit_view(request, case)
     return render(request, "caseload/case_close.html", {"form": form, "case": case})
 
 

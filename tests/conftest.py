@@ -24,6 +24,18 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    """django-axes needs the request on authenticate(), which the test client's `login()` does
+    not pass; lock-out tests turn it back on with the `axes_on` fixture."""
+    settings.AXES_ENABLED = "axes_on" in request.fixturenames
+
+
+@pytest.fixture
+def axes_on():
+    """Lock-out (django-axes) is enforced in this test."""
+
+
 @pytest.fixture
 def require_postgres():
     """Skip (or, under REQUIRE_SERVICES=1, fail) when the tests are not on PostgreSQL."""
