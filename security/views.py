@@ -18,6 +18,7 @@ from participants import selectors as people_selectors
 from participants.models import Participant
 
 from . import selectors, services
+from .audit import audit_view
 from .choices import ReviewStatus
 from .forms import SubjectAccessSearchForm
 from .middleware import no_session_activity
@@ -45,6 +46,7 @@ def _log_page(request, events, **context) -> HttpResponse:
 def case_access_log(request, pk: int) -> HttpResponse:
     """Who has looked at or changed a case (managers: their teams; administrators: all)."""
     case = case_selectors.case_for_user(request.user, pk)
+    audit_view(request, case)
     return _log_page(
         request,
         selectors.access_log_for_case(case),
@@ -59,6 +61,7 @@ def case_access_log(request, pk: int) -> HttpResponse:
 def participant_access_log(request, pk: int) -> HttpResponse:
     """Who has looked at or changed a person's record and their cases."""
     person = people_selectors.participant_for_user(request.user, pk)
+    audit_view(request, person)
     return _log_page(
         request,
         selectors.access_log_for_person(request.user, person),
@@ -112,6 +115,7 @@ def subject_access_export(request, pk: int) -> HttpResponse:
     """Confirm (GET) and download (POST) everything held on one person as one JSON file."""
     person = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
     if request.method == "GET":
+        audit_view(request, person)
         return render(request, "security/subject_access_confirm.html", {"person": person})
     content = services.subject_access_export(participant=person, request=request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
