@@ -28,7 +28,9 @@ def participant_list(request) -> HttpResponse:
     )
     page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.get("q") or filters.get("date_of_birth"):
-        audit_record(request=request, action=AuditAction.SEARCH, detail=f"{page.paginator.count} found")
+        audit_record(
+            request=request, action=AuditAction.SEARCH, detail=f"{page.paginator.count} found"
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -279,9 +279,9 @@ def test_an_administrator_changing_a_role_in_the_admin_is_recorded(
     data.pop("date_joined", None)
     data.pop("last_login", None)
     response = client.post(url, data)
-    assert response.status_code == 302, getattr(response, "context", {}) and response.context[
-        "adminform"
-    ].form.errors
+    assert response.status_code == 302, (
+        getattr(response, "context", {}) and response.context["adminform"].form.errors
+    )
     event = AuditEvent.objects.get(action=AuditAction.ROLE_CHANGE, object_id=caseworker.pk)
     assert event.user == administrator
     assert event.detail == "caseworker → manager"

@@ -6,12 +6,11 @@ object kind makes the test fail until someone says what it is about."""
 import re
 
 import pytest
-from django.urls import reverse
 
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
 from tests.participants.factories import held_case
-from tests.urlwalk import PUBLIC_NAMES, walk
+from tests.urlwalk import PUBLIC_NAMES, walk_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -57,25 +56,7 @@ KINDS_THAT_ARE_RECORDS = {"case", "participant"}
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
-def _routes():
-    """(name, route with <params>) for every protected, non-admin URL pattern."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def visit(patterns, prefix=""):
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin" or pattern.app_name == "admin":
-                    continue
-                yield from visit(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern) and not route.startswith("^"):
-                if pattern.name and pattern.name not in PUBLIC_NAMES:
-                    yield pattern.name, "/" + prefix + route
-
-    return sorted(set(visit(get_resolver().url_patterns)))
-
-
-ROUTES = _routes()
+ROUTES = sorted({(name, route) for name, route in walk_routes() if name not in PUBLIC_NAMES})
 
 
 def _kind_for(name: str, parameter: str) -> str | None:
@@ -115,8 +96,10 @@ def test_every_url_pattern_is_mapped_to_what_it_is_about():
     unmapped = []
     for name, route in ROUTES:
         parameters = [m.group("name") for m in _PARAM.finditer(route)]
-        if not parameters and name not in NO_OBJECT_PAGES and not any(
-            name.startswith(p) for p in KIND_BY_PREFIX
+        if (
+            not parameters
+            and name not in NO_OBJECT_PAGES
+            and not any(name.startswith(p) for p in KIND_BY_PREFIX)
         ):
             unmapped.append(f"{name} ({route}): add it to NO_OBJECT_PAGES or KIND_BY_PREFIX")
         for parameter in parameters:

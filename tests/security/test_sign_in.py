@@ -144,9 +144,7 @@ def test_activity_inside_thirty_minutes_keeps_you_signed_in(client_for, casework
     assert time.time() - client.session[LAST_ACTIVITY] < 5
 
 
-def test_twelve_hours_after_signing_in_you_are_signed_out_however_active(
-    client_for, caseworker
-):
+def test_twelve_hours_after_signing_in_you_are_signed_out_however_active(client_for, caseworker):
     client = client_for(caseworker)
     _age_session(client, idle=10, signed_in=12 * 60 * 60 + 1)
     response = client.get(reverse("my_caseload"))
@@ -165,9 +163,7 @@ def test_asking_how_long_is_left_does_not_count_as_activity(client_for, casework
 def test_one_click_on_stay_signed_in_resets_the_idle_timer(client_for, caseworker):
     client = client_for(caseworker)
     _age_session(client, idle=28 * 60, signed_in=60 * 60)
-    remaining = client.post(
-        reverse("session_extend"), headers={"X-Requested-With": "fetch"}
-    ).json()
+    remaining = client.post(reverse("session_extend"), headers={"X-Requested-With": "fetch"}).json()
     assert remaining["idle"] >= 29 * 60
 
 
