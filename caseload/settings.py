@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "caseload",
     "participants",
     "weighting",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "security.middleware.CurrentRequestMiddleware",
     "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
     "security.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +210,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.views.lockout_response"
 AXES_VERBOSE = False
+# Two-factor sign-in (TOTP): roles that need it unless an administrator sets a rule per role.
+TWO_FACTOR_ENABLED = env.bool("TWO_FACTOR_ENABLED", default=True)
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["director", "administrator"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Caseload")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 # Trusted reverse proxies in front of the app (each adds one X-Forwarded-For hop); 0 = none.
 AUDIT_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = AUDIT_PROXY_COUNT or None
@@ -240,4 +251,6 @@ LOGGING = {
 
 # Product settings
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
+# DEMO_TOTP_SECRET: the authenticator key seed_demo gives demo users who need two-factor.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="CASELOADDEMOTOTPSECRETKEYFORDEMO")
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)

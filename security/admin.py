@@ -5,8 +5,9 @@ from django.contrib import admin
 
 from .audit import audit_record
 from .choices import AuditAction
-from .models import AuditEvent, RetentionReview, RetentionRule
+from .models import AuditEvent, RetentionReview, RetentionRule, TwoFactorRule
 from .services import retention_review_decide
+from .two_factor import forget_rules
 
 
 class AuditedAdminMixin:
@@ -76,6 +77,20 @@ class RetentionReviewAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        retention_review_decide(
-            review=obj, status=obj.status, note=obj.note, by=request.user
-        )
+        retention_review_decide(review=obj, status=obj.status, note=obj.note, by=request.user)
+
+
+@admin.register(TwoFactorRule)
+class TwoFactorRuleAdmin(admin.ModelAdmin):
+    """Require (or stop requiring) two-factor sign-in for an access role."""
+
+    list_display = ("role", "required")
+    fields = ("role", "required")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_rules()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_rules()

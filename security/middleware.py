@@ -42,6 +42,43 @@ def no_session_activity(view):
     return view
 
 
+def two_factor_exempt(view):
+    """Mark a view an unverified user may still reach (the two-factor page itself)."""
+    view.two_factor_exempt = True
+    return view
+
+
+# Django's own views we cannot decorate: signing out must always work.
+_TWO_FACTOR_EXEMPT_NAMES = {"logout", "login"}
+
+
+class TwoFactorMiddleware:
+    """Send a signed-in user whose role needs two-factor to enrol or enter a code first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from .two_factor import is_verified, two_factor_required
+
+        if not request.user.is_authenticated or is_verified(request):
+            return None
+        if getattr(view_func, "two_factor_exempt", False):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in _TWO_FACTOR_EXEMPT_NAMES:
+            return None
+        if not two_factor_required(request.user):
+            return None
+        url = reverse("two_factor")
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
 class SessionLimitsMiddleware:
     """Sign a user out after SESSION_IDLE_TIMEOUT seconds without activity and after
     SESSION_ABSOLUTE_TIMEOUT seconds in all, whatever they do."""
@@ -65,8 +102,10 @@ class SessionLimitsMiddleware:
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
         request.security_session_expired = reason
         logout(request)
-        if getattr(request, "accepts", None) and request.accepts("application/json") and (
-            request.headers.get("X-Requested-With") == "fetch"
+        if (
+            getattr(request, "accepts", None)
+            and request.accepts("application/json")
+            and (request.headers.get("X-Requested-With") == "fetch")
         ):
             return JsonResponse({"signed_in": False}, status=401)
         if reason == "idle":

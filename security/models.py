@@ -172,3 +172,18 @@ class RetentionReview(models.Model):
 
     def __str__(self) -> str:
         return f"Retention review of {self.case}"
+
+
+class TwoFactorRule(models.Model):
+    """Whether users with an access role must sign in with a second factor. A role with no
+    rule follows TWO_FACTOR_REQUIRED_ROLES (directors and administrators by default)."""
+
+    role = models.CharField(max_length=20, choices=AccessRole.choices, unique=True)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        needed = "required" if self.required else "not required"
+        return f"Two-factor {needed} for {self.get_role_display()}"

@@ -34,8 +34,7 @@ def _history(objects) -> list[dict]:
             continue
         for record in history.all().order_by("history_date"):
             fields = {
-                f.attname: getattr(record, f.attname)
-                for f in record.instance._meta.concrete_fields
+                f.attname: getattr(record, f.attname) for f in record.instance._meta.concrete_fields
             }
             rows.append(
                 {
@@ -110,9 +109,7 @@ def subject_access_collect(*, participant) -> dict:
 def subject_access_export(*, participant, request) -> bytes:
     """The subject access file (JSON) for one person; the export itself is audited."""
     data = subject_access_collect(participant=participant)
-    event = audit_record(
-        request=request, action=AuditAction.SUBJECT_ACCESS_EXPORT, obj=participant
-    )
+    event = audit_record(request=request, action=AuditAction.SUBJECT_ACCESS_EXPORT, obj=participant)
     data["exported_at"] = event.at
     data["exported_by"] = event.username
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
@@ -173,7 +170,9 @@ def retention_review_scan(*, today=None, organisation: Organisation | None = Non
 
 
 @transaction.atomic
-def retention_review_decide(*, review: RetentionReview, status: str, note: str, by) -> RetentionReview:
+def retention_review_decide(
+    *, review: RetentionReview, status: str, note: str, by
+) -> RetentionReview:
     """Record a person's decision on a retention review. Nothing is deleted here."""
     review.status = status
     review.note = note

@@ -68,9 +68,7 @@ def remember_account_state(sender, instance, raw=False, update_fields=None, **kw
         return
     if update_fields is not None and not set(WATCHED) & set(update_fields):
         return
-    instance._security_previous = (
-        sender.objects.filter(pk=instance.pk).values(*WATCHED).first()
-    )
+    instance._security_previous = sender.objects.filter(pk=instance.pk).values(*WATCHED).first()
 
 
 @receiver(post_save, sender=User)
@@ -97,7 +95,10 @@ def record_account_changes(sender, instance, created, raw=False, **kwargs):
     if previous["role"] != instance.role:
         record(AuditAction.ROLE_CHANGE, f"{previous['role']} → {instance.role}")
     if previous["is_superuser"] != instance.is_superuser:
-        record(AuditAction.ROLE_CHANGE, f"superuser {previous['is_superuser']} → {instance.is_superuser}")
+        record(
+            AuditAction.ROLE_CHANGE,
+            f"superuser {previous['is_superuser']} → {instance.is_superuser}",
+        )
     if previous["is_active"] and not instance.is_active:
         ended = sessions_end_for(user=instance)
         record(AuditAction.DEACTIVATED, f"{ended} session(s) ended")

@@ -1,5 +1,8 @@
 """Who has looked at a record, the session timeout endpoints, subject access and retention."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView
@@ -18,11 +21,18 @@ from participants import selectors as people_selectors
 from participants.models import Participant
 
 from . import selectors, services
-from .audit import audit_view
-from .choices import ReviewStatus
-from .forms import SubjectAccessSearchForm
-from .middleware import no_session_activity
+from .audit import audit_record, audit_view
+from .choices import AuditAction, ReviewStatus
+from .forms import SubjectAccessSearchForm, TwoFactorCodeForm
+from .middleware import no_session_activity, two_factor_exempt
 from .sessions import session_remaining
+from .two_factor import (
+    confirmed_device,
+    device_for_enrolment,
+    is_verified,
+    mark_verified,
+    two_factor_required,
+)
 
 LOG_READERS = (AccessRole.MANAGER, AccessRole.ADMINISTRATOR)
 
@@ -72,6 +82,7 @@ def participant_access_log(request, pk: int) -> HttpResponse:
 
 
 @require_POST
+@two_factor_exempt
 def session_extend(request) -> HttpResponse:
     """Stay signed in: the request itself counts as activity (one click, WCAG 2.2.1)."""
     if request.headers.get("X-Requested-With") == "fetch":
@@ -84,6 +95,7 @@ def session_extend(request) -> HttpResponse:
 
 @require_GET
 @no_session_activity
+@two_factor_exempt
 def session_status(request) -> JsonResponse:
     """Seconds left before the idle timeout and the absolute limit (not counted as activity)."""
     return JsonResponse(session_remaining(request.session))
@@ -138,3 +150,40 @@ def retention_reviews(request) -> HttpResponse:
     reviews = selectors.retention_reviews_for(request.user).filter(status=ReviewStatus.OPEN)
     page = Paginator(reviews, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "security/retention_reviews.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@two_factor_exempt
+def two_factor(request) -> HttpResponse:
+    """Enrol an authenticator app (first time) or enter its code, when the role needs it."""
+    user = request.user
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = settings.LOGIN_REDIRECT_URL
+    if not two_factor_required(user) or is_verified(request):
+        return redirect(target)
+    device = confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = device_for_enrolment(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(request=request, action=AuditAction.TWO_FACTOR_ENROLLED)
+            mark_verified(request, device)
+            return redirect(target)
+        audit_record(request=request, action=AuditAction.TWO_FACTOR_FAILED)
+        form.add_error(
+            "code", "That code did not work. Check the time on your phone and try again."
+        )
+    context = {"form": form, "enrolling": enrolling, "next": target}
+    if enrolling:
+        secret = b32encode(device.bin_key).decode()
+        context.update(
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            qr_data_uri=segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+        )
+    return render(request, "security/two_factor.html", context)

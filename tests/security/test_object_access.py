@@ -49,6 +49,7 @@ NO_OBJECT_PAGES = {
     "subject_access",
     "retention_reviews",
     "team_list",
+    "two_factor",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
