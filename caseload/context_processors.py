@@ -19,6 +19,8 @@ _NAV = {
         ("Home", "home"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
+        ("Subject access", "subject_access"),
+        ("Retention", "retention_reviews"),
     ],
 }
 

@@ -67,7 +67,7 @@ def main() -> None:
                 page.click("button[type=submit]")
                 if "/two-factor/" in page.url:  # director and admin: two-step sign-in
                     page.fill("#id_code", totp_code())
-                    page.click("button[type=submit]")
+                    page.click("main form button[type=submit]")
             for index, path in enumerate(pages):
                 if path.startswith("first:"):
                     kind = path.split(":")[1]

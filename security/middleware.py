@@ -109,16 +109,20 @@ class SessionLimitsMiddleware:
         ):
             return JsonResponse({"signed_in": False}, status=401)
         if reason == "idle":
-            minutes = settings.SESSION_IDLE_TIMEOUT // 60
-            text = f"You were signed out because you had not done anything for {minutes} minutes."
+            span = _plural(settings.SESSION_IDLE_TIMEOUT // 60, "minute")
+            text = f"You were signed out because you had not done anything for {span}."
         else:
-            hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
-            text = f"You were signed out because you had been signed in for {hours} hours."
+            span = _plural(settings.SESSION_ABSOLUTE_TIMEOUT // 3600, "hour")
+            text = f"You were signed out because you had been signed in for {span}."
         messages.info(request, text + " Please sign in again.")
         url = reverse(settings.LOGIN_URL)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 class NoStoreMiddleware:

@@ -47,12 +47,13 @@ def session_expiry_reason(session: SessionBase, *, now: float | None = None) -> 
     return ""
 
 
-def session_touch(session: SessionBase, *, now: float | None = None) -> None:
-    """Record activity now (at most every ACTIVITY_RESOLUTION seconds)."""
+def session_touch(session: SessionBase, *, now: float | None = None, force: bool = False) -> None:
+    """Record activity now (at most every ACTIVITY_RESOLUTION seconds, unless forced: the
+    user asked to stay signed in)."""
     now = time.time() if now is None else now
     if SIGNED_IN_AT not in session:
         session_start(session, now=now)
-    elif now - session.get(LAST_ACTIVITY, 0) >= ACTIVITY_RESOLUTION:
+    elif force or now - session.get(LAST_ACTIVITY, 0) >= ACTIVITY_RESOLUTION:
         session[LAST_ACTIVITY] = now
 
 

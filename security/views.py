@@ -25,7 +25,7 @@ from .audit import audit_record, audit_view
 from .choices import AuditAction, ReviewStatus
 from .forms import SubjectAccessSearchForm, TwoFactorCodeForm
 from .middleware import no_session_activity, two_factor_exempt
-from .sessions import session_remaining
+from .sessions import session_remaining, session_touch
 from .two_factor import (
     confirmed_device,
     device_for_enrolment,
@@ -84,7 +84,8 @@ def participant_access_log(request, pk: int) -> HttpResponse:
 @require_POST
 @two_factor_exempt
 def session_extend(request) -> HttpResponse:
-    """Stay signed in: the request itself counts as activity (one click, WCAG 2.2.1)."""
+    """Stay signed in: restart the idle timer (one click, WCAG 2.2.1)."""
+    session_touch(request.session, force=True)
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse(session_remaining(request.session))
     target = request.POST.get("next", "")

@@ -59,7 +59,7 @@
         var left = Math.min(remaining.idle, remaining.absolute);
         if (left <= 0) { window.location.reload(); }
         else if (left > warning + 5) { hide(); schedule(left); }
-        else { show(left); schedule(left); }
+        else { show(left); window.clearTimeout(timer); }  // the countdown reloads at zero
       })
       .catch(function () { schedule(warning + 30); });
   }

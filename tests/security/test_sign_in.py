@@ -167,6 +167,15 @@ def test_one_click_on_stay_signed_in_resets_the_idle_timer(client_for, caseworke
     assert remaining["idle"] >= 29 * 60
 
 
+def test_stay_signed_in_restarts_the_full_timer_even_seconds_after_other_activity(
+    client_for, caseworker, settings
+):
+    client = client_for(caseworker)
+    _age_session(client, idle=20, signed_in=60 * 60)
+    remaining = client.post(reverse("session_extend"), headers={"X-Requested-With": "fetch"}).json()
+    assert remaining["idle"] >= settings.SESSION_IDLE_TIMEOUT - 2
+
+
 def test_without_javascript_stay_signed_in_is_a_form_that_returns_you_to_the_page(
     client_for, caseworker
 ):
