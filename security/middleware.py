@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from .models import UserSession
 from .sessions import session_expiry_reason, session_touch
 
 _current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
@@ -87,7 +88,14 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        key_before = request.session.session_key
+        response = self.get_response(request)
+        key_after = request.session.session_key
+        if key_before and key_after and key_before != key_after:
+            # The key rotated (password change, two-factor step): keep tracking the session so
+            # that deactivating the user still ends it.
+            UserSession.objects.filter(session_key=key_before).update(session_key=key_after)
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:

@@ -305,6 +305,28 @@ def test_deactivating_a_user_ends_every_session_they_hold(client, caseworker):
     assert event.username == "system"
 
 
+def test_deactivation_ends_a_session_whose_key_changed_after_a_password_change(client, caseworker):
+    client.force_login(caseworker)
+    key_at_sign_in = client.session.session_key
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": "a-long-test-password-1",
+            "new_password1": "a-brand-new-passphrase-77",
+            "new_password2": "a-brand-new-passphrase-77",
+        },
+    )
+    key_now = client.session.session_key
+    assert key_now != key_at_sign_in
+    assert UserSession.objects.get(user=caseworker).session_key == key_now
+
+    caseworker.refresh_from_db()
+    caseworker.is_active = False
+    caseworker.save()
+
+    assert not Session.objects.filter(session_key=key_now).exists()
+
+
 def test_another_teams_worker_is_not_affected_by_a_deactivation(client, caseworker, team):
     other = WorkerFactory(team=team)
     assert other.user is None  # only users with sessions are signed out

@@ -7,7 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security.choices import AuditAction
-from security.models import AuditEvent, TwoFactorRule
+from security.models import AuditEvent, TwoFactorRule, UserSession
 from security.two_factor import VERIFIED, forget_rules
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,7 @@ def test_enrolling_shows_a_key_and_a_qr_code_and_a_right_code_turns_it_on(
     assert device.confirmed
     assert client.session[VERIFIED] is True
     assert client.session.session_key != key_before
+    assert UserSession.objects.get(user=director).session_key == client.session.session_key
     assert client.get(reverse("organisation")).status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_ENROLLED, user=director)
 
