@@ -128,19 +128,17 @@ def retention_review_scan(*, today=None, organisation: Organisation | None = Non
     """List closed cases past their retention date for review; deletes nothing. Safe to run
     twice at once: one open review per case is a database constraint. A case someone decided
     to keep is listed again a year after that decision. Returns how many new reviews."""
-
     today = today or timezone.localdate()
     kept_recently = RetentionReview.objects.filter(
         status=ReviewStatus.KEEP, decided_at__gte=timezone.now() - timedelta(days=365)
     ).values("case_id")
     open_before = RetentionReview.objects.filter(status=ReviewStatus.OPEN).count()
-    organisations = [organisation] if organisation else Organisation.objects.all()
-    for organisation in organisations:  # noqa: B020 - the loop narrows to one when given
+    for org in [organisation] if organisation else Organisation.objects.all():
         for case_type in DEFAULT_RULES:
-            rule = retention_rule_for(organisation=organisation, case_type=case_type)
+            rule = retention_rule_for(organisation=org, case_type=case_type)
             closed_by, born_by = latest_dates_past_retention(rule=rule, today=today)
             cases = Case.objects.filter(
-                team__service__organisation=organisation,
+                team__service__organisation=org,
                 case_type=case_type,
                 status=CaseStatus.CLOSED,
                 closed_on__lte=closed_by,
@@ -155,7 +153,7 @@ def retention_review_scan(*, today=None, organisation: Organisation | None = Non
             reviews = [
                 RetentionReview(
                     case=case,
-                    organisation=organisation,
+                    organisation=org,
                     retain_until=retain_until(
                         rule=rule,
                         closed_on=case.closed_on,
