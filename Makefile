@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint serve migrate worker beat clean
+.PHONY: demo test lint audit serve migrate worker beat clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Caseload needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -30,6 +30,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+audit: $(STAMP)
+	$(BIN)/bandit -q -r caseload participants weighting reports security -x '*/migrations/*' --severity-level high
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --strict
 
 worker: $(STAMP)
 	$(BIN)/celery -A caseload worker --loglevel=INFO

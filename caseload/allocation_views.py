@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from security.audit import audit_record, audit_view
+from security.choices import AuditAction
 from weighting import selectors as weighting
 
 from . import allocation, queue, selectors, services
@@ -48,6 +50,7 @@ def case_allocate(request, pk: int) -> HttpResponse:
     _managed_team(request.user, case.team_id)
     if not case.is_open:
         raise PermissionDenied("A closed case cannot be allocated.")
+    audit_view(request, case)
     wider = request.GET.get("wider") == "1" or request.POST.get("wider") == "1"
     found = queue.candidates_for(case, wider=wider)
     reallocating = case.current is not None
@@ -72,6 +75,7 @@ def case_allocate(request, pk: int) -> HttpResponse:
             field = "override_reason" if isinstance(error, services.OverrideNeeded) else None
             form.add_error(field, error.messages)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="allocated")
             messages.success(request, f"Case {case.reference} allocated to {worker.name}.")
             return redirect("team_queue", pk=case.team_id)
     return render(

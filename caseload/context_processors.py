@@ -25,6 +25,8 @@ _NAV = {
         ("People", "participant_list"),
         ("Weighting", "scheme"),
         ("Standards", "standards"),
+        ("Subject access", "subject_access"),
+        ("Retention", "retention_reviews"),
     ],
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/<int:participant_pk>/cases/new/", views.case_create, name="case_create"),
     path("people/", include("participants.urls")),
     path("weighting/", include("weighting.urls")),
+    path("security/", include("security.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

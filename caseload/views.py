@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.models import Participant
+from security.audit import audit_record, audit_view
+from security.choices import AuditAction
 from weighting import selectors as weighting
 
 from . import jobs, selectors, services
@@ -177,6 +179,7 @@ def case_detail(request, pk: int) -> HttpResponse:
     """A case: who holds it, its allocation history and how it changed over time."""
     case = selectors.case_for_user(request.user, pk)
     weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
+    audit_view(request, case)
     return render(
         request,
         "caseload/case_detail.html",
@@ -209,10 +212,12 @@ def case_create(request, participant_pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.CREATE, obj=case)
             messages.success(
                 request, f"Case {case.reference} opened; it is waiting for allocation."
             )
             return redirect(case)
+    audit_view(request, participant)
     return render(
         request,
         "caseload/case_form.html",
@@ -235,8 +240,10 @@ def case_update(request, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=case)
             messages.success(request, "Case updated.")
             return redirect(case)
+    audit_view(request, case)
     return render(
         request,
         "caseload/case_form.html",
@@ -262,8 +269,10 @@ def case_close(request, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="closed")
             messages.success(request, f"Case {case.reference} closed.")
             return redirect(case)
+    audit_view(request, case)
     return render(request, "caseload/case_close.html", {"form": form, "case": case})
 
 

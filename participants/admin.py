@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from security.admin import AuditedAdminMixin
+
 from .models import Household, Participant
 
 
@@ -13,7 +15,7 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("reference", "family_name", "given_name", "date_of_birth", "household")
     search_fields = ("reference", "family_name", "given_name")
     raw_id_fields = ("household", "registered_by_team")

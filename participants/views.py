@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caseload.history import history_rows
 from caseload.selectors import teams_user_can_add_to
 from caseload.views import _add_errors
+from security.audit import audit_record, audit_view
+from security.choices import AuditAction
 
 from . import selectors, services
 from .forms import ParticipantForm, ParticipantSearchForm
@@ -25,6 +27,10 @@ def participant_list(request) -> HttpResponse:
         request.user, q=filters.get("q") or "", date_of_birth=filters.get("date_of_birth")
     )
     page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.get("q") or filters.get("date_of_birth"):
+        audit_record(
+            request=request, action=AuditAction.SEARCH, detail=f"{page.paginator.count} found"
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -44,6 +50,7 @@ def participant_list(request) -> HttpResponse:
 def participant_detail(request, pk: int) -> HttpResponse:
     """A person: household and siblings with who holds each, their cases, and history."""
     participant = selectors.participant_for_user(request.user, pk)
+    audit_view(request, participant)
     return render(
         request,
         "participants/participant_detail.html",
@@ -73,6 +80,7 @@ def participant_create(request) -> HttpResponse:
     initial = {}
     if request.GET.get("sibling_of", "").isdigit():
         sibling = selectors.participant_for_user(request.user, int(request.GET["sibling_of"]))
+        audit_view(request, sibling)
         initial = {"family_name": sibling.family_name}
     form = ParticipantForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -86,6 +94,7 @@ def participant_create(request) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.CREATE, obj=person)
             messages.success(request, f"{person.full_name} recorded.")
             return redirect(person)
     return render(
@@ -115,8 +124,10 @@ def participant_update(request, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            audit_record(request=request, action=AuditAction.EDIT, obj=participant)
             messages.success(request, "Details saved.")
             return redirect(participant)
+    audit_view(request, participant)
     return render(
         request, "participants/participant_form.html", {"form": form, "participant": participant}
     )

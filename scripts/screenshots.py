@@ -4,8 +4,13 @@ Usage: python scripts/screenshots.py [BASE_URL] [OUT_DIR]
 Needs a running server with the demo data and Debian's /usr/bin/chromium.
 """
 
+import base64
+import hashlib
+import hmac
 import os
+import struct
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -13,6 +18,18 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots/tmp")
 PASSWORD = os.environ.get("DEMO_PASSWORD", "caseload-demo-2026")
+TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "CASELOADDEMOTOTPSECRETKEYFORDEMO")
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The demo authenticator's current code (RFC 6238: SHA-1, 6 digits, 30 s)."""
+    digest = hmac.new(
+        base64.b32decode(secret), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1
+    ).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1000000:06d}"
+
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,6 +65,9 @@ def main() -> None:
                 page.fill("#id_username", user)
                 page.fill("#id_password", PASSWORD)
                 page.click("button[type=submit]")
+                if "/two-factor/" in page.url:  # director and admin: two-step sign-in
+                    page.fill("#id_code", totp_code())
+                    page.click("main form button[type=submit]")
             for index, path in enumerate(pages):
                 if path.startswith("first:"):
                     kind = path.split(":")[1]

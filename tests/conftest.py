@@ -24,6 +24,45 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    """django-axes needs the request on authenticate(), which the test client's `login()` does
+    not pass; lock-out tests turn it back on with the `axes_on` fixture."""
+    settings.AXES_ENABLED = "axes_on" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(request, monkeypatch):
+    """Tests sign in with `client.force_login`: treat those sessions as having passed the
+    two-factor step, except in tests that ask for the `two_factor_on` fixture."""
+    from django.test import Client
+
+    from security.two_factor import VERIFIED, forget_rules
+
+    forget_rules()
+    if "two_factor_on" in request.fixturenames:
+        return
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[VERIFIED] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture
+def two_factor_on():
+    """Two-factor sign-in is enforced in this test, even for `force_login` sessions."""
+
+
+@pytest.fixture
+def axes_on():
+    """Lock-out (django-axes) is enforced in this test."""
+
+
 @pytest.fixture
 def require_postgres():
     """Skip (or, under REQUIRE_SERVICES=1, fail) when the tests are not on PostgreSQL."""

@@ -36,3 +36,16 @@ def walk(patterns=None, prefix="", namespace=""):
             if route.startswith("^"):  # regex routes: only Django internals use them here
                 continue
             yield f"{namespace}{pattern.name or ''}", "/" + prefix + _sample_route(route)
+
+
+def walk_routes(patterns=None, prefix=""):
+    """Yield (name, route) for every named, non-admin URL pattern, with its parameters left in
+    place (e.g. "/cases/<int:pk>/"), so a test can fill them with real objects."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or pattern.app_name == "admin":
+                continue
+            yield from walk_routes(pattern.url_patterns, prefix + route)
+        elif isinstance(pattern, URLPattern) and not route.startswith("^") and pattern.name:
+            yield pattern.name, "/" + prefix + route

@@ -13,6 +13,7 @@ from caseload.history import history_rows
 from caseload.models import Team, Worker
 from caseload.selectors import case_for_user
 from caseload.views import _add_errors
+from security.audit import audit_view
 
 from . import selectors, services
 from .choices import StandardKind
@@ -38,6 +39,7 @@ def case_factors_propose(request, pk: int) -> HttpResponse:
     case = case_for_user(request.user, pk)
     if not selectors.can_propose(request.user, case):
         raise PermissionDenied("Only the team's workers and manager can propose factors.")
+    audit_view(request, case)
     scheme = selectors.scheme_in_force(case.team.service.organisation_id)
     current = selectors.assessments_on([case.pk], timezone.localdate()).get(case.pk)
     choices = current.choices_on if current else _suggested_choices(case, scheme)
@@ -61,6 +63,7 @@ def case_factors_agree(request, pk: int) -> HttpResponse:
     case = case_for_user(request.user, pk)
     if not selectors.can_agree(request.user, case):
         raise PermissionDenied("Only the team's manager can agree factors.")
+    audit_view(request, case)
     current = selectors.assessments_on([case.pk], timezone.localdate()).get(case.pk)
     if current is None:
         messages.info(request, "Nobody has proposed factors for this case yet.")

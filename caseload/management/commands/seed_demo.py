@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from caseload import demo
+from security.demo import demo_two_factor_enrol
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             elif if_empty:
                 self.stdout.write("Demo data is already there; leaving it as it is.")
                 self._print_logins(demo.existing_logins())
+                self._print_two_factor(demo_two_factor_enrol())
                 return
             else:
                 raise CommandError(
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         counts = ", ".join(f"{value:,} {name}" for name, value in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {result.organisation} ({size}): {counts}."))
         self._print_logins(result.logins)
+        self._print_two_factor(demo_two_factor_enrol())
 
     def _print_logins(self, logins):
         if not logins:
@@ -44,3 +47,12 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<14} {login.description}")
+
+    def _print_two_factor(self, usernames):
+        if not usernames:
+            return
+        self.stdout.write(
+            f"\nTwo-step sign-in for {', '.join(usernames)}: add this key to an authenticator app"
+            f" (TOTP, 6 digits, 30 s): {settings.DEMO_TOTP_SECRET}\n"
+            "  or print the current code with: python manage.py demo_totp_code"
+        )

@@ -1,0 +1,190 @@
+"""Who has looked at a record, the session timeout endpoints, subject access and retention."""
+
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseload import selectors as case_selectors
+from caseload.access import role_required
+from caseload.choices import AccessRole
+from participants import selectors as people_selectors
+from participants.models import Participant
+
+from . import selectors, services
+from .audit import audit_record, audit_view
+from .choices import AuditAction, ReviewStatus
+from .forms import SubjectAccessSearchForm, TwoFactorCodeForm
+from .middleware import no_session_activity, two_factor_exempt
+from .sessions import session_remaining, session_touch
+from .two_factor import (
+    confirmed_device,
+    device_for_enrolment,
+    is_verified,
+    mark_verified,
+    two_factor_required,
+)
+
+LOG_READERS = (AccessRole.MANAGER, AccessRole.ADMINISTRATOR)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this when a sign-in is refused by lock-out. The answer must not tell
+    an attacker that the account is locked: it is the login page with the same generic error a
+    wrong password gives (the login view has already rendered exactly that)."""
+    if original_response is not None and original_response.status_code == 200:
+        return original_response
+    return LoginView.as_view()(request)
+
+
+def _log_page(request, events, **context) -> HttpResponse:
+    page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "security/access_log.html", {"page": page, **context})
+
+
+@require_GET
+@role_required(*LOG_READERS)
+def case_access_log(request, pk: int) -> HttpResponse:
+    """Who has looked at or changed a case (managers: their teams; administrators: all)."""
+    case = case_selectors.case_for_user(request.user, pk)
+    audit_view(request, case)
+    return _log_page(
+        request,
+        selectors.access_log_for_case(case),
+        record=case,
+        record_label=f"Case {case.reference}",
+        back_url=case.get_absolute_url(),
+    )
+
+
+@require_GET
+@role_required(*LOG_READERS)
+def participant_access_log(request, pk: int) -> HttpResponse:
+    """Who has looked at or changed a person's record and their cases."""
+    person = people_selectors.participant_for_user(request.user, pk)
+    audit_view(request, person)
+    return _log_page(
+        request,
+        selectors.access_log_for_person(request.user, person),
+        record=person,
+        record_label=f"{person.full_name} ({person.reference}) and their cases",
+        back_url=person.get_absolute_url(),
+    )
+
+
+@require_POST
+@two_factor_exempt
+def session_extend(request) -> HttpResponse:
+    """Stay signed in: restart the idle timer (one click, WCAG 2.2.1)."""
+    session_touch(request.session, force=True)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse(session_remaining(request.session))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = settings.LOGIN_REDIRECT_URL
+    return redirect(target)
+
+
+@require_GET
+@no_session_activity
+@two_factor_exempt
+def session_status(request) -> JsonResponse:
+    """Seconds left before the idle timeout and the absolute limit (not counted as activity)."""
+    return JsonResponse(session_remaining(request.session))
+
+
+@require_GET
+@role_required(AccessRole.ADMINISTRATOR)
+def subject_access(request) -> HttpResponse:
+    """Find the person a subject access request is about."""
+    form = SubjectAccessSearchForm(request.GET or None)
+    people = Participant.objects.none()
+    if form.is_valid():
+        words = form.cleaned_data["reference"]
+        people = (
+            Participant.objects.visible_to(request.user)
+            .filter(Q(reference__iexact=words) | Q(family_name__iexact=words))
+            .order_by("family_name", "given_name")[: settings.PAGE_SIZE]
+        )
+    return render(
+        request,
+        "security/subject_access.html",
+        {"form": form, "people": people, "searched": form.is_bound},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(AccessRole.ADMINISTRATOR)
+def subject_access_export(request, pk: int) -> HttpResponse:
+    """Confirm (GET) and download (POST) everything held on one person as one JSON file."""
+    person = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    if request.method == "GET":
+        audit_view(request, person)
+        return render(request, "security/subject_access_confirm.html", {"person": person})
+    content = services.subject_access_export(participant=person, request=request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{person.reference}-{stamp}.json"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(AccessRole.ADMINISTRATOR)
+def retention_reviews(request) -> HttpResponse:
+    """Closed cases past their retention period, for a person to review; POST runs the check
+    now (it also runs nightly)."""
+    if request.method == "POST":
+        found = services.retention_review_scan(organisation=request.user.organisation)
+        messages.success(request, f"Retention check done: {found} new case(s) to review.")
+        return redirect("retention_reviews")
+    reviews = selectors.retention_reviews_for(request.user).filter(status=ReviewStatus.OPEN)
+    page = Paginator(reviews, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "security/retention_reviews.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@two_factor_exempt
+def two_factor(request) -> HttpResponse:
+    """Enrol an authenticator app (first time) or enter its code, when the role needs it."""
+    user = request.user
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = settings.LOGIN_REDIRECT_URL
+    if not two_factor_required(user) or is_verified(request):
+        return redirect(target)
+    device = confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = device_for_enrolment(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(request=request, action=AuditAction.TWO_FACTOR_ENROLLED)
+            mark_verified(request, device)
+            return redirect(target)
+        audit_record(request=request, action=AuditAction.TWO_FACTOR_FAILED)
+        form.add_error(
+            "code", "That code did not work. Check the time on your phone and try again."
+        )
+    context = {"form": form, "enrolling": enrolling, "next": target}
+    if enrolling:
+        secret = b32encode(device.bin_key).decode()
+        context.update(
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            qr_data_uri=segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+        )
+    return render(request, "security/two_factor.html", context)
