@@ -49,6 +49,8 @@ _FOCUSED = """() => {
     outlineWidth: parseFloat(style.outlineWidth) || 0,
     outlineColor: style.outlineColor,
     boxShadow: style.boxShadow,
+    // Chromium's date picker button inside a date field has focus (and its own focus ring)
+    datePicker: el.type === "date" && !el.matches(":focus"),
     inViewport: rect.width > 0 && rect.height > 0 && rect.bottom > 0
       && rect.top < window.innerHeight,
   };
@@ -123,6 +125,23 @@ class UI:
             if view_name(href) == url_name:
                 return href
         raise AssertionError(f"no link to {url_name} on {self.path()}")
+
+    def table(self, caption: str):
+        """The table whose caption contains `caption` (a Playwright locator)."""
+        return self.page.locator("main table").filter(
+            has=self.page.locator("caption", has_text=caption)
+        )
+
+    def row_headers(self, caption: str) -> list[str]:
+        """The text of each body row's header cell in the table with that caption."""
+        return [text.strip() for text in self.table(caption).locator("tbody th").all_inner_texts()]
+
+    def detail(self, term: str) -> str:
+        """The value beside `term` in a description list (<dt>term</dt><dd>value</dd>)."""
+        term_cell = self.page.locator("main dt").filter(
+            has_text=re.compile(rf"^{re.escape(term)}$")
+        )
+        return term_cell.locator("xpath=following-sibling::dd[1]").inner_text().strip()
 
     # Signing in and out ---------------------------------------------------------------------
 
@@ -238,23 +257,41 @@ class UI:
         return self.page.evaluate(_FOCUSED)
 
     def expect_visible_focus(self) -> dict:
-        """The focused element shows a focus indicator (an outline at least 2px wide)."""
-        focus = self.focused()
-        assert focus, "nothing has focus"
+        """The focused element shows a focus indicator (an outline at least 2px wide), allowing
+        a moment for styles that fade in."""
+        for _ in range(5):
+            focus = self.focused()
+            assert focus, "nothing has focus"
+            if focus["outlineStyle"] != "none" and focus["outlineWidth"] >= 2:
+                break
+            if focus["datePicker"]:
+                break
+            self.page.wait_for_timeout(100)
+        else:
+            raise AssertionError(
+                f"focused {focus['tag']} '{focus['name']}' shows no outline: {focus}"
+            )
         assert focus["inViewport"], f"focused {focus['tag']} '{focus['name']}' is off screen"
-        assert focus["outlineStyle"] != "none" and focus["outlineWidth"] >= 2, (
-            f"focused {focus['tag']} '{focus['name']}' shows no focus outline: {focus}"
-        )
         return focus
 
     def tab_to(self, name: str | re.Pattern, *, most: int = 60, backwards: bool = False) -> dict:
-        """Press Tab until the element named `name` has focus, checking every stop on the way
-        shows visible focus."""
+        """Press Tab (or Shift+Tab) until the element named `name` has focus, checking that
+        every stop on the way shows its focus. Already there (e.g. autofocus) counts."""
         pattern = name if isinstance(name, re.Pattern) else re.compile(rf"^{re.escape(name)}\b")
+        self.page.wait_for_load_state()  # Enter may just have loaded a new page
+        focus = self.focused()
+        if focus and pattern.search(focus["name"]):
+            return self.expect_visible_focus()
         seen = []
         for _ in range(most):
             self.page.keyboard.press("Shift+Tab" if backwards else "Tab")
-            focus = self.expect_visible_focus()
+            if self.focused() is None:  # past the last stop, focus goes to the browser itself
+                seen.append("(browser)")
+                continue
+            try:
+                focus = self.expect_visible_focus()
+            except AssertionError as problem:
+                raise AssertionError(f"{problem}; after stops {seen}") from None
             seen.append(focus["name"][:40])
             if pattern.search(focus["name"]):
                 return focus
