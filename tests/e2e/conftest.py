@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
 from caseload import demo
@@ -53,12 +54,15 @@ def browser():
     except ImportError:
         _skip_or_fail("the browser tests need the playwright package (pip install -e '.[dev]')")
     # Playwright's sync API runs an asyncio loop on this thread, and Django refuses ORM calls
-    # while a loop runs; the fixtures below seed and sign in from this thread.
+    # while a loop runs; the fixtures below seed and sign in from this thread. While the loop
+    # runs Django also keeps this thread's connections apart from its usual ones, so they are
+    # closed before the loop stops, or the test database could not be dropped afterwards.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
+            connections.close_all()
             chromium.close()
 
 
@@ -84,6 +88,7 @@ def seeded_site(browser, django_db_setup, django_db_blocker, live_server):
         demo.seed(size="small", seed=1)
         yield live_server.url
         call_command("flush", verbosity=0, interactive=False)
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
