@@ -41,7 +41,7 @@ ANONYMOUS = {
 }
 
 # Who opens a page, where the first allowed role is not the interesting one.
-ROLE_FOR = {"team_detail": "manager", "team_list": "manager"}
+ROLE_FOR = {"team_detail": "manager"}
 
 
 @dataclass(frozen=True)

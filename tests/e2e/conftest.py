@@ -1,6 +1,6 @@
 """Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-One browser per test session, one seeded demo database per test module (seeding and flushing
+One browser for all of tests/e2e, one seeded demo database per test module (seeding and flushing
 take about a second, so per-test seeding would dominate the run). Tests in a module therefore
 share data: a test that changes something picks records no other test in the module relies on.
 
@@ -21,7 +21,7 @@ from django.test import Client
 
 from caseload import demo
 from tests.conftest import _skip_or_fail
-from tests.e2e.ui import AXE_SCRIPT, UI
+from tests.e2e.ui import AXE_SCRIPT, DESKTOP, UI
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 E2E_DIR = Path(__file__).parent
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def pytest_collection_modifyitems(items):

@@ -3,11 +3,10 @@ described tables, and reflows at 400% zoom. New pages join the sweep through the
 
 import pytest
 
-from tests.e2e.catalogue import EXTRA_STATES, Samples, page_names, plan
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.catalogue import EXTRA_STATES, Samples, linked_pages, page_names, plan
+from tests.e2e.ui import DESKTOP, NARROW, view_name
 
 PAGES = page_names()
-NARROW = {"width": 320, "height": 640}  # 1280 CSS pixels at 400% zoom
 
 BLANK_THE_FORM = """form => {
   for (const el of form.elements) {
@@ -102,3 +101,9 @@ def test_the_checker_reports_a_real_problem(tab_for, seeded_site):
     )
     found = {v["id"] for v in ui.accessibility_problems()}
     assert {"image-alt", "label"} <= found
+
+
+def test_a_page_with_arguments_is_found_by_following_links_when_not_listed(samples):
+    found = linked_pages("manager", {"case_detail", "worker_detail"})
+    assert view_name(found["case_detail"]) == "case_detail"
+    assert view_name(found["worker_detail"]) == "worker_detail"

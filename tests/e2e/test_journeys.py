@@ -66,8 +66,9 @@ def test_a_caseworker_records_a_person_after_fixing_a_mistake_and_opens_a_case(o
 def test_a_caseworker_closes_a_case_they_hold(open_browser):
     ui = open_browser("caseworker")
     ui.goto("my_caseload")
-    held = ui.table("Open cases you hold").locator("tbody tr").count()
-    ui.goto(ui.page.locator("main table tbody tr").last.locator("td a").first.get_attribute("href"))
+    rows = ui.table("Open cases you hold").locator("tbody tr")
+    held = rows.count()
+    rows.last.locator("td a").first.click()  # the case reference
     ui.click_link("Close case")
     ui.expect_heading(re.compile("Close case"))
     ui.click_button("Close case")

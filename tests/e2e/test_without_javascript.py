@@ -1,8 +1,6 @@
 """With JavaScript switched off the core flows still work: scripts only enhance."""
 
-from tests.e2e.ui import expect
-
-NARROW = {"width": 320, "height": 640}
+from tests.e2e.ui import NARROW, expect
 
 
 def test_a_caseworker_signs_in_finds_people_and_records_one_without_javascript(open_browser):

@@ -26,6 +26,10 @@ try:
 except ImportError:  # pragma: no cover
     AXE_SCRIPT = None
 
+# Window sizes: a desktop, and 1280 CSS pixels at 400% zoom (WCAG 1.4.10 Reflow).
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}
+
 # Every WCAG 2.0, 2.1 and 2.2 success criterion at levels A and AA, as axe-core tags them.
 WCAG_AA_TAGS = frozenset({"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"})
 
@@ -110,6 +114,7 @@ class UI:
         self.page.locator(within).get_by_role("link", name=name, exact=True).first.click()
 
     def click_button(self, name: str) -> None:
+        """Press the first button whose accessible name is `name` (exactly)."""
         self.page.get_by_role("button", name=name, exact=True).first.click()
 
     def nav(self, name: str) -> None:
