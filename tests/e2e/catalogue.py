@@ -3,9 +3,9 @@
 The page list comes from walking the URLconf (tests/urlwalk.py), so a new page is swept as soon as
 it has a URL. A page without URL arguments needs nothing here: it is opened by the first demo
 user allowed to see it. A page with arguments gets them from ARGS, or failing that from the first
-link to it found by following links from each role's home page; a page that is neither linked nor
-in ARGS fails the sweep with a message saying to add it to ARGS (or, if it is not an HTML page
-one can open, to SKIP).
+link (or form action) to it found by following links from each role's home page; a page that is
+neither linked nor in ARGS fails the sweep with a message saying to add it to ARGS. A URL that
+refuses GET (an action) or answers with a download is skipped, saying so.
 """
 
 import re
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -121,61 +122,73 @@ def _view_name(path: str) -> str | None:
         return None
 
 
-def _status(role: str | None, path: str) -> int:
+def _probe(role: str | None, path: str) -> tuple[int, str]:
+    """The status and content type `role` gets for GET `path` (Django's test client)."""
     client = Client()
     if role:
         client.force_login(get_user_model().objects.get(username=role))
-    return client.get(path).status_code
+    response = client.get(path)
+    return response.status_code, response.get("Content-Type", "")
 
 
-_HREF = re.compile(r'href="(/[^"#]*)"')
+_LINK = re.compile(r'(?:href|action)="(/[^"#]*)"')
 
 
 def linked_pages(role: str, wanted: set[str], *, most: int = 60) -> dict[str, str]:
-    """Follow links from `role`'s home page (one page per URL name) to find a path for each
-    wanted URL name."""
+    """Follow links (and form actions) from `role`'s home page, opening one page per URL name,
+    to find a path for each wanted URL name."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=role))
     found: dict[str, str] = {}
     expanded: set[str | None] = {None, "logout"}
     queue = deque(["/"])
     while queue and most and wanted - found.keys():
-        path = queue.popleft()
-        response = client.get(path)
+        response = client.get(queue.popleft())
         most -= 1
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
-        name = _view_name(path)
-        if name in wanted:
-            found.setdefault(name, path)
-        for href in _HREF.findall(response.content.decode()):
+        for href in _LINK.findall(response.content.decode()):
             target = _view_name(href)
+            if target in wanted:
+                found.setdefault(target, href)
             if target not in expanded and not href.startswith("/admin/"):
                 expanded.add(target)
                 queue.append(href)
     return found
 
 
-def plan(name: str, samples: Samples) -> State:
-    """Who opens the page `name` in its first state, and at which path."""
-    if name in ANONYMOUS:
-        role = None
-    else:
-        role = ROLE_FOR.get(name)
+def _path_for(name: str, samples: Samples) -> str:
     if name in ARGS:
-        path = reverse(name, args=ARGS[name](samples))
-    elif _needs_args(name):
-        for candidate in ROLES:
-            path = linked_pages(candidate, {name}).get(name)
-            if path:
-                return State(name, "as it opens", ROLE_FOR.get(name, candidate), path)
-        raise AssertionError(
-            f"The page {name!r} needs URL arguments and no page links to it: add it to ARGS in "
-            "tests/e2e/catalogue.py (or to SKIP, saying why, if it is not a page to open)."
-        )
+        return reverse(name, args=ARGS[name](samples))
+    if not _needs_args(name):
+        return reverse(name)
+    for role in ROLES:
+        path = linked_pages(role, {name}).get(name)
+        if path:
+            return path
+    raise AssertionError(
+        f"The page {name!r} needs URL arguments and no page links to it: add it to ARGS in "
+        "tests/e2e/catalogue.py (or to SKIP, saying why, if it is not a page to open)."
+    )
+
+
+def plan(name: str, samples: Samples) -> State:
+    """Who opens the page `name` in its first state, and at which path. Skips the test for a URL
+    that is an action (GET not allowed) or a download rather than a page."""
+    path = _path_for(name, samples)
+    if name in ANONYMOUS:
+        candidates = [None]
+    elif name in ROLE_FOR:
+        candidates = [ROLE_FOR[name]]
     else:
-        path = reverse(name)
-    if name not in ANONYMOUS and name not in ROLE_FOR:
-        role = next((r for r in ROLES if _status(r, path) == 200), None)
-        assert role, f"No demo user may open {path} ({name}); name one in ROLE_FOR"
-    return State(name, "as it opens", role, path)
+        candidates = list(ROLES)
+    answers = {}
+    for role in candidates:
+        answers[role] = _probe(role, path)
+        if answers[role][0] == 200:
+            if "html" not in answers[role][1]:
+                pytest.skip(f"{path} is a download ({answers[role][1]}), not a page")
+            return State(name, "as it opens", role, path)
+    if all(status == 405 for status, _ in answers.values()):
+        pytest.skip(f"{path} does not answer GET: an action, not a page")
+    raise AssertionError(f"No demo user may open {path} ({name}): {answers}; name one in ROLE_FOR")

@@ -107,3 +107,13 @@ def test_a_page_with_arguments_is_found_by_following_links_when_not_listed(sampl
     found = linked_pages("manager", {"case_detail", "worker_detail"})
     assert view_name(found["case_detail"]) == "case_detail"
     assert view_name(found["worker_detail"]) == "worker_detail"
+
+
+def test_the_sweep_skips_downloads_and_actions_and_asks_for_unlinked_pages(samples, settings):
+    settings.ROOT_URLCONF = "tests.e2e.urls_not_pages"
+    with pytest.raises(pytest.skip.Exception, match="download"):
+        plan("test_download", samples)
+    with pytest.raises(pytest.skip.Exception, match="an action"):
+        plan("test_action", samples)
+    with pytest.raises(AssertionError, match="add it to ARGS"):
+        plan("test_unlinked", samples)
