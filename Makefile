@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint audit serve migrate worker beat clean
+.PHONY: demo test e2e screenshots lint audit serve migrate worker beat clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Caseload needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -26,6 +26,12 @@ demo: migrate
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e
+
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

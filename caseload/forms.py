@@ -8,7 +8,13 @@ from .models import Case, Team, Worker
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (yyyy-mm-dd) whatever the locale, or the
+    browser shows the field empty and a saved or default date is lost on submit."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class CaseCreateForm(forms.ModelForm):

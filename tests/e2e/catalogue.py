@@ -1,0 +1,220 @@
+"""Every page of the site, as whom to open it and in which states, for the accessibility sweep.
+
+The page list comes from walking the URLconf (tests/urlwalk.py), so a new page is swept as soon as
+it has a URL. A page without URL arguments needs nothing here: it is opened by the first demo
+user allowed to see it. A page with arguments gets them from ARGS, or failing that from the first
+link (or form action) to it found by following links from each role's home page; a page that is
+neither linked nor in ARGS fails the sweep with a message saying to add it to ARGS. A URL that
+refuses GET (an action) or answers with a download is skipped, saying so.
+"""
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from caseload import selectors
+from caseload.models import Team
+from tests.urlwalk import walk
+
+# Demo sign-ins, tried in this order for a page no one is named for.
+ROLES = ("caseworker", "manager", "director", "admin")
+
+# URL names that are not pages a person opens, and why.
+SKIP = {
+    "logout": "POST only; the sign-out journey covers it",
+    "healthz": "JSON for load balancers",
+    "flag_acknowledge": "POST only, from the team's flags page",
+    "subject_access_export": "a download, reached from the subject access confirmation",
+    "two_factor": "only reached in the middle of signing in; the sign-in journeys cover it",
+}
+
+# Pages for people who are signed out.
+ANONYMOUS = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+# Who opens a page, where the first allowed role is not the interesting one.
+ROLE_FOR = {
+    "team_detail": "manager",
+    "team_queue": "manager",
+    "team_rebalance": "manager",
+    "team_flags": "manager",
+    "case_allocate": "manager",
+    "case_factors_agree": "manager",
+    "worker_leaver": "manager",
+    "worker_update": "manager",
+    "reduction_add": "manager",
+    "notifications": "manager",
+    "scheme_edit": "director",
+    "standards": "director",
+    "task_runs": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Records from the demo data to open pages with: the caseworker's own held case, etc."""
+
+    caseworker: Any
+    case: Any
+    team: Any
+
+    @classmethod
+    def load(cls) -> "Samples":
+        caseworker = get_user_model().objects.get(username="caseworker")
+        case = selectors.my_caseload(caseworker)[0]
+        return cls(caseworker=caseworker, case=case, team=Team.objects.get(pk=case.team_id))
+
+
+# URL name -> the arguments to open it with, from the samples.
+ARGS = {
+    "team_detail": lambda s: [s.team.pk],
+    "worker_detail": lambda s: [s.caseworker.worker.pk],
+    "case_detail": lambda s: [s.case.pk],
+    "case_update": lambda s: [s.case.pk],
+    "case_close": lambda s: [s.case.pk],
+    "case_create": lambda s: [s.case.participant_id],
+    "participant_detail": lambda s: [s.case.participant_id],
+    "participant_update": lambda s: [s.case.participant_id],
+    "password_reset_confirm": lambda s: ["x", "not-a-real-token"],
+    "team_queue": lambda s: [s.team.pk],
+    "team_rebalance": lambda s: [s.team.pk],
+    "team_flags": lambda s: [s.team.pk],
+    "case_allocate": lambda s: [s.case.pk],
+    "case_factors_propose": lambda s: [s.case.pk],
+    "case_factors_agree": lambda s: [s.case.pk],
+    "worker_leaver": lambda s: [s.caseworker.worker.pk],
+    "worker_update": lambda s: [s.caseworker.worker.pk],
+    "reduction_add": lambda s: [s.caseworker.worker.pk],
+}
+
+
+@dataclass(frozen=True)
+class State:
+    """A page in a particular state: who opens which path, and what they should get."""
+
+    name: str
+    label: str
+    role: str | None
+    path: str
+    status: int = 200
+
+
+# States beyond each page as it opens and its form submitted blank.
+EXTRA_STATES = [
+    State("participant_list", "search with no match", "caseworker", "/people/?q=Zzyzx+Nobody"),
+    State(
+        "participant_list",
+        "search by date of birth",
+        "caseworker",
+        "/people/?date_of_birth=2015-06-01",
+    ),
+    State("my_caseload", "no cases held", "director", "/my-caseload/"),
+    State("organisation", "refused", "caseworker", "/organisation/", status=403),
+    State("case_detail", "not found", "caseworker", "/cases/999999/", status=404),
+    State("home", "manager", "manager", "/"),
+    State("home", "director", "director", "/"),
+]
+
+
+def page_names() -> list[str]:
+    """Every URL name in the URLconf (admin aside) that is a page to sweep."""
+    return sorted({name for name, _ in walk()} - SKIP.keys())
+
+
+def _needs_args(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return True
+    return False
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        return resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return None
+
+
+def _probe(role: str | None, path: str) -> tuple[int, str]:
+    """The status and content type `role` gets for GET `path` (Django's test client)."""
+    client = Client()
+    if role:
+        client.force_login(get_user_model().objects.get(username=role))
+    response = client.get(path)
+    return response.status_code, response.get("Content-Type", "")
+
+
+_LINK = re.compile(r'(?:href|action)="(/[^"#]*)"')
+
+
+def linked_pages(role: str, wanted: set[str], *, most: int = 60) -> dict[str, str]:
+    """Follow links (and form actions) from `role`'s home page, opening one page per URL name,
+    to find a path for each wanted URL name."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=role))
+    found: dict[str, str] = {}
+    expanded: set[str | None] = {None, "logout"}
+    queue = deque(["/"])
+    while queue and most and wanted - found.keys():
+        response = client.get(queue.popleft())
+        most -= 1
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for href in _LINK.findall(response.content.decode()):
+            target = _view_name(href)
+            if target in wanted:
+                found.setdefault(target, href)
+            if target not in expanded and not href.startswith("/admin/"):
+                expanded.add(target)
+                queue.append(href)
+    return found
+
+
+def _path_for(name: str, samples: Samples) -> str:
+    if name in ARGS:
+        return reverse(name, args=ARGS[name](samples))
+    if not _needs_args(name):
+        return reverse(name)
+    for role in ROLES:
+        path = linked_pages(role, {name}).get(name)
+        if path:
+            return path
+    raise AssertionError(
+        f"The page {name!r} needs URL arguments and no page links to it: add it to ARGS in "
+        "tests/e2e/catalogue.py (or to SKIP, saying why, if it is not a page to open)."
+    )
+
+
+def plan(name: str, samples: Samples) -> State:
+    """Who opens the page `name` in its first state, and at which path. Skips the test for a URL
+    that is an action (GET not allowed) or a download rather than a page."""
+    path = _path_for(name, samples)
+    if name in ANONYMOUS:
+        candidates = [None]
+    elif name in ROLE_FOR:
+        candidates = [ROLE_FOR[name]]
+    else:
+        candidates = list(ROLES)
+    answers = {}
+    for role in candidates:
+        answers[role] = _probe(role, path)
+        if answers[role][0] == 200:
+            if "html" not in answers[role][1]:
+                pytest.skip(f"{path} is a download ({answers[role][1]}), not a page")
+            return State(name, "as it opens", role, path)
+    if all(status == 405 for status, _ in answers.values()):
+        pytest.skip(f"{path} does not answer GET: an action, not a page")
+    raise AssertionError(f"No demo user may open {path} ({name}): {answers}; name one in ROLE_FOR")
