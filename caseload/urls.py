@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/close/", views.case_close, name="case_close"),
     path("people/<int:participant_pk>/cases/new/", views.case_create, name="case_create"),
     path("people/", include("participants.urls")),
+    path("", include("participants.contact_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -119,7 +119,7 @@ def healthz(request) -> JsonResponse:
 @require_GET
 def my_caseload(request) -> HttpResponse:
     """The open cases the signed-in worker holds."""
-    cases = selectors.my_caseload(request.user)
+    cases = selectors.my_caseload(request.user, sort=request.GET.get("sort", ""))
     worker = Worker.objects.filter(user=request.user).select_related("team").first()
     return render(request, "caseload/my_caseload.html", {"cases": cases, "worker": worker})
 
