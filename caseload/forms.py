@@ -8,7 +8,12 @@ from .models import Case, Team
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO (YYYY-MM-DD), whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class CaseCreateForm(forms.ModelForm):
