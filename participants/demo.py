@@ -295,16 +295,23 @@ MINUTES = {
     ContactType.MULTI_AGENCY_MEETING: ((60, 150), (10, 50)),
     ContactType.COURT: ((120, 420), (20, 80)),
 }
-SEEN_NOTES = [
-    "Seen at home with parent; plan reviewed.",
-    "Visit went ahead; bedroom seen, school attendance discussed.",
-    "Seen with carer; no new concerns raised.",
-    "Core group meeting; actions agreed and minuted.",
-    "Met at the hub; benefits claim and housing options talked through.",
-    "Seen at the hostel; keen to keep the GP appointment on Thursday.",
-    "Reviewed safety plan together.",
-    "",
-]
+SEEN_NOTES = {
+    "children": [
+        "Seen at home with parent; plan reviewed.",
+        "Visit went ahead; bedroom seen, school attendance discussed.",
+        "Seen with carer; no new concerns raised.",
+        "Core group meeting; actions agreed and minuted.",
+        "Seen at school with the designated safeguarding lead.",
+        "",
+    ],
+    "adult": [
+        "Met at the hub; benefits claim and housing options talked through.",
+        "Seen at the hostel; keen to keep the GP appointment on Thursday.",
+        "Reviewed safety plan together.",
+        "Went with them to the housing office.",
+        "",
+    ],
+}
 ATTEMPT_NOTES = {
     ContactType.HOME_VISIT: ["No answer at the door; card left.", "Not at the address."],
     ContactType.PHONE: ["Phone not answered; voicemail left.", "Number unavailable."],
@@ -338,7 +345,7 @@ def _contact(kit: _ContactKit, case: Case, worker, day: date, contact_type, seen
     occurred = datetime.combine(day, time(hour, rng.randrange(0, 60, 5)), tzinfo=kit.zone)
     (low, high), (travel_low, travel_high) = MINUTES[contact_type]
     if seen:
-        notes = rng.choice(SEEN_NOTES)
+        notes = rng.choice(SEEN_NOTES["adult" if case.case_type == CaseType.ADULT else "children"])
         seen_alone = rng.random() < 0.7 if case.case_type in CHILDREN_CASE_TYPES else None
     else:
         notes = rng.choice(ATTEMPT_NOTES.get(contact_type, [""]))

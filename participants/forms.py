@@ -91,7 +91,7 @@ class ContactForm(forms.Form):
         label="Type", choices=ContactType.choices, widget=forms.RadioSelect
     )
     seen = forms.TypedChoiceField(
-        label="Was the person seen?",
+        label="Seen",
         choices=SEEN_CHOICES,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,

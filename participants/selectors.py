@@ -135,16 +135,40 @@ def visit_policy_rows(organisation_id) -> list[PolicyRow]:
     return rows
 
 
-def visit_policy_history(organisation_id) -> list:
-    """Changes to the organisation's own visit policies, newest first, each labelled with
-    its case type."""
-    from caseload.history import history_rows
+@dataclass(frozen=True)
+class PolicyChange:
+    """One change to an organisation's visit frequency for a case type."""
 
-    rows = []
-    for policy in VisitPolicy.objects.filter(organisation_id=organisation_id):
-        for row in history_rows(policy.history.all()):
-            row.kind = f"{policy.get_case_type_display()}: {row.kind.lower()}"
-            rows.append(row)
+    when: datetime
+    who: str
+    kind: str
+    changes: list
+
+
+def visit_policy_history(organisation_id) -> list[PolicyChange]:
+    """Changes to the organisation's own visit frequencies, newest first: which case type,
+    who, and the frequency before (the default, for the first change) and after."""
+    defaults = visit_frequencies(None)
+    records = (
+        VisitPolicy.history.filter(organisation_id=organisation_id)
+        .select_related("history_user")
+        .order_by("case_type", "history_date", "history_id")
+    )
+    rows, previous = [], {}
+    for record in records:
+        label = CaseType(record.case_type).label
+        before = previous.get(record.case_type, defaults.get(record.case_type))
+        after = visits.Frequency(record.every, record.unit)
+        previous[record.case_type] = after
+        who = record.history_user.get_full_name() if record.history_user else ""
+        rows.append(
+            PolicyChange(
+                when=record.history_date,
+                who=who or "System",
+                kind=label,
+                changes=[("Visit", str(before) if before else "—", str(after))],
+            )
+        )
     return sorted(rows, key=lambda row: row.when, reverse=True)
 
 
@@ -377,7 +401,10 @@ def team_engagement(
         label = holder.worker.name if holder else "Awaiting allocation"
         by_holder.setdefault(label, EngagementSummary(label=label)).add(engagement)
         total.add(engagement)
-    return sorted(by_holder.values(), key=lambda row: row.label), total
+    ordered = sorted(
+        by_holder.values(), key=lambda row: (row.label == "Awaiting allocation", row.label)
+    )
+    return ordered, total
 
 
 def export_teams(user) -> QuerySet[Team]:

@@ -245,15 +245,20 @@ def contact_correct(
 def visit_policy_set(
     *, organisation: Organisation, case_type: str, every: int, unit: str, by: User | None = None
 ) -> VisitPolicy:
-    """Set how often an organisation's cases of one type must be seen. The first change makes
-    the organisation's own policy from the default; every change is kept in its history."""
+    """Set how often an organisation's cases of one type must be seen. The first change from
+    the default makes the organisation's own policy; every change is kept in its history. The
+    returned policy is unsaved when the value is the default and there was no own policy."""
     policy = (
         VisitPolicy.objects.select_for_update()
         .filter(organisation=organisation, case_type=case_type)
         .first()
     )
     if policy is None:
+        default = selectors.visit_frequencies(None).get(case_type)
         policy = VisitPolicy(organisation=organisation, case_type=case_type)
+        if default and (default.every, default.unit) == (every, unit):
+            policy.every, policy.unit = every, unit
+            return policy  # the default already says so: nothing to record
     elif policy.every == every and policy.unit == unit:
         return policy
     policy.every = every

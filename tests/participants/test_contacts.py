@@ -319,3 +319,9 @@ def test_contacts_count_by_local_day_across_midnight(caseworker):
     )
     ContactFactory(case=case, occurred_at=late)
     assert selectors.last_seen_dates([case.pk])[case.pk] == late.date()
+
+
+def test_setting_a_frequency_to_the_default_records_nothing(organisation):
+    services.visit_policies_ensure_defaults()
+    services.visit_policy_set(organisation=organisation, case_type="adult", every=4, unit="weeks")
+    assert not VisitPolicy.objects.filter(organisation=organisation).exists()
