@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
+from django.db import connection
 from django.utils import timezone
 
 from caseload.choices import (
@@ -339,7 +340,8 @@ class _ContactKit:
     users: dict[int, int]  # worker id -> user id, for the demo logins
 
 
-def _contact(kit: _ContactKit, case: Case, worker, day: date, contact_type, seen: bool):
+def _contact(kit: _ContactKit, case: Case, worker, day: date, contact_type, seen: bool) -> tuple:
+    """One contact as a row of values in `CONTACT_COLUMNS` order."""
     rng = kit.rng
     hour = rng.choice([9, 10, 10, 11, 12, 13, 14, 15, 15, 16, 17, 18])
     occurred = datetime.combine(day, time(hour, rng.randrange(0, 60, 5)), tzinfo=kit.zone)
@@ -351,22 +353,66 @@ def _contact(kit: _ContactKit, case: Case, worker, day: date, contact_type, seen
         notes = rng.choice(ATTEMPT_NOTES.get(contact_type, [""]))
         seen_alone = None
         low, high = max(1, low // 4), max(2, high // 4)
-    return Contact(
-        case_id=case.pk,
-        occurred_at=occurred,
-        contact_type=contact_type,
-        seen=seen,
-        seen_alone=seen_alone,
-        duration_minutes=rng.randint(low, high),
-        travel_minutes=rng.randint(travel_low, travel_high),
-        notes=notes,
-        worker_id=worker.pk if worker else None,
-        recorded_by_id=kit.users.get(worker.pk) if worker else None,
-        recorded_at=min(occurred + timedelta(hours=rng.randint(0, 30)), kit.now),
+    return (
+        case.pk,
+        occurred,
+        contact_type,
+        seen,
+        seen_alone,
+        rng.randint(low, high),
+        rng.randint(travel_low, travel_high),
+        notes,
+        worker.pk if worker else None,
+        kit.users.get(worker.pk) if worker else None,
+        min(occurred + timedelta(hours=rng.randint(0, 30)), kit.now),
+        "",
     )
 
 
-def _attempts(kit, case, worker, after: date, before: date, count: int) -> Iterator[Contact]:
+# The order of the values `_contact` makes.
+CONTACT_COLUMNS = (
+    "case",
+    "occurred_at",
+    "contact_type",
+    "seen",
+    "seen_alone",
+    "duration_minutes",
+    "travel_minutes",
+    "notes",
+    "worker",
+    "recorded_by",
+    "recorded_at",
+    "correction_reason",
+)
+_DATETIMES = (CONTACT_COLUMNS.index("occurred_at"), CONTACT_COLUMNS.index("recorded_at"))
+
+
+def _insert_contacts(rows: list[tuple]) -> None:
+    """Insert contact rows with multi-row INSERTs straight through the cursor. At national size
+    (1.7 million rows) bulk_create spent longer preparing each value than the database spent
+    storing it."""
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    meta = Contact._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in CONTACT_COLUMNS)
+    one_row = "(" + ", ".join(["%s"] * len(CONTACT_COLUMNS)) + ")"
+    limit = connection.features.max_query_params or 65535
+    per_statement = min(2000, limit // len(CONTACT_COLUMNS))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, per_statement):
+            params = []
+            for row in chunk:
+                row = list(row)
+                for index in _DATETIMES:
+                    row[index] = adapt(row[index])
+                params.extend(row)
+            values = ", ".join([one_row] * len(chunk))
+            # Table and column names come from the model, never from input.
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+            cursor.execute(sql, params)
+
+
+def _attempts(kit, case, worker, after: date, before: date, count: int) -> Iterator[tuple]:
     """Failed attempts on days strictly between `after` and `before`."""
     gap = (before - after).days
     for _ in range(count if gap > 1 else 0):
@@ -374,7 +420,7 @@ def _attempts(kit, case, worker, after: date, before: date, count: int) -> Itera
         yield _contact(kit, case, worker, day, _weighted(kit.rng, ATTEMPT_TYPES), seen=False)
 
 
-def _case_contacts(kit, case: Case, holders, frequency, today: date) -> Iterator[Contact]:
+def _case_contacts(kit, case: Case, holders, frequency, today: date) -> Iterator[tuple]:
     """A case's recent history: visits at about the required rhythm, failed attempts before
     some of them, and, for the overdue few, a last visit too long ago and attempts since."""
     rng = kit.rng
@@ -445,7 +491,7 @@ def seed_contacts(*, rng, organisation, cases, allocations, workers, today) -> i
         ),
     )
 
-    def generate() -> Iterator[Contact]:
+    def generate() -> Iterator[tuple]:
         for case in cases:
             if case.status == CaseStatus.CLOSED:
                 continue
@@ -465,6 +511,6 @@ def seed_contacts(*, rng, organisation, cases, allocations, workers, today) -> i
 
     count = 0
     for chunk in _chunks(generate(), BATCH):
-        Contact.objects.bulk_create(chunk)
+        _insert_contacts(chunk)
         count += len(chunk)
     return count

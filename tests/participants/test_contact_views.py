@@ -294,11 +294,11 @@ class TestCasePage:
     ):
         client = client_for(caseworker)
         ContactFactory(case=own_case)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(9):
             client.get(reverse("case_detail", args=[own_case.pk]))
         for days in range(2, 40):
             ContactFactory(case=own_case, occurred_at=_at(days))
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("case_detail", args=[own_case.pk]))
         assert reverse("case_contact_list", args=[own_case.pk]) in response.content.decode()
 
@@ -330,13 +330,13 @@ class TestMyCaseload:
         client = client_for(caseworker)
         case = held_case(caseworker.worker)
         ContactFactory(case=case)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(7):
             client.get(reverse("my_caseload") + "?sort=due")
         for _ in range(12):
             case = held_case(caseworker.worker)
             for days in (1, 5, 9):
                 ContactFactory(case=case, occurred_at=_at(days), seen=days != 1)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(7):
             response = client.get(reverse("my_caseload") + "?sort=due")
         assert response.content.decode().count("Log contact") == 13
 
@@ -386,7 +386,7 @@ class TestTeamPage:
     ):
         client = client_for(manager)
         held_case(caseworker.worker, case_type="adult")
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(13):
             client.get(reverse("team_detail", args=[team.pk]))
         for index in range(15):
             case = held_case(
@@ -395,7 +395,7 @@ class TestTeamPage:
                 opened_on=_at(90).date(),
             )
             ContactFactory(case=case, occurred_at=_at(index + 20))
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(13):
             response = client.get(reverse("team_detail", args=[team.pk]))
         assert "Overdue visits" in response.content.decode()
 
