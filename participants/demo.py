@@ -301,7 +301,6 @@ SEEN_NOTES = {
         "Seen at home with parent; plan reviewed.",
         "Visit went ahead; bedroom seen, school attendance discussed.",
         "Seen with carer; no new concerns raised.",
-        "Core group meeting; actions agreed and minuted.",
         "Seen at school with the designated safeguarding lead.",
         "",
     ],
@@ -312,6 +311,13 @@ SEEN_NOTES = {
         "Went with them to the housing office.",
         "",
     ],
+}
+TYPE_NOTES = {
+    ContactType.MULTI_AGENCY_MEETING: [
+        "Core group meeting; actions agreed and minuted.",
+        "Professionals meeting with school and health visitor.",
+    ],
+    ContactType.COURT: ["Attended the hearing; next hearing listed.", "Court: directions given."],
 }
 ATTEMPT_NOTES = {
     ContactType.HOME_VISIT: ["No answer at the door; card left.", "Not at the address."],
@@ -347,7 +353,8 @@ def _contact(kit: _ContactKit, case: Case, worker, day: date, contact_type, seen
     occurred = datetime.combine(day, time(hour, rng.randrange(0, 60, 5)), tzinfo=kit.zone)
     (low, high), (travel_low, travel_high) = MINUTES[contact_type]
     if seen:
-        notes = rng.choice(SEEN_NOTES["adult" if case.case_type == CaseType.ADULT else "children"])
+        kind = "adult" if case.case_type == CaseType.ADULT else "children"
+        notes = rng.choice(TYPE_NOTES.get(contact_type) or SEEN_NOTES[kind])
         seen_alone = rng.random() < 0.7 if case.case_type in CHILDREN_CASE_TYPES else None
     else:
         notes = rng.choice(ATTEMPT_NOTES.get(contact_type, [""]))
@@ -449,6 +456,8 @@ def _case_contacts(kit, case: Case, holders, frequency, today: date) -> Iterator
     while day >= start:
         worker = _holder_on(holders, day)
         types = SEEN_TYPES[kind]
+        if kind == "children" and case.court == Court.NONE:
+            types = [(t, w) for t, w in types if t != ContactType.COURT]
         yield _contact(kit, case, worker, day, _weighted(rng, types), seen=True)
         previous = day - timedelta(days=interval - rng.randint(0, interval // 3))
         if rng.random() < ATTEMPTS_BEFORE_VISIT[kind]:
@@ -513,4 +522,9 @@ def seed_contacts(*, rng, organisation, cases, allocations, workers, today) -> i
     for chunk in _chunks(generate(), BATCH):
         _insert_contacts(chunk)
         count += len(chunk)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so the planner uses the case index at once rather than after
+        # autovacuum gets round to it (a seq scan of millions of rows until then).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Contact._meta.db_table)}")
     return count

@@ -2,6 +2,7 @@
 edit within 24 hours, correct, read and export them; the visit policy page."""
 
 import csv
+from itertools import chain
 
 from django.conf import settings
 from django.contrib import messages
@@ -219,8 +220,8 @@ def contact_detail(request, pk: int) -> HttpResponse:
             "versions": versions,
             "standing": versions[-1],
             "history": [
-                (version, rows)
-                for version in versions
+                ("Original" if index == 0 else f"Correction {index}", rows)
+                for index, version in enumerate(versions)
                 if (rows := history_rows(version.history.all()))
             ],
             "can_edit": selectors.can_edit_contact(request.user, versions[-1]),
@@ -337,9 +338,9 @@ def _csv_response(request, export) -> StreamingHttpResponse:
     rows = exports.contact_rows(
         contacts.iterator(chunk_size=2000), include_notes=export.include_notes
     )
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents survive).
+    lines = chain(["\ufeff"], (writer.writerow(row) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     name = f"contacts-{export.team.reference or export.team.pk}-{export.date_from}-{export.date_to}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["Cache-Control"] = "no-store"

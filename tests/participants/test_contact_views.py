@@ -243,6 +243,7 @@ class TestEditingAndCorrecting:
         html = client.get(reverse("contact_detail", args=[own_contact.pk])).content.decode()
         assert "Typed 30 for 55." in html
         assert "Superseded" in html and "Counts" in html
+        assert "<td>Correction 1</td>" in html and "<td>Original</td>" in html
 
     def test_the_case_page_shows_the_correction_not_the_original(
         self, client_for, caseworker, own_contact
@@ -412,7 +413,9 @@ class TestExport:
 
     @staticmethod
     def _rows(response) -> list[list[str]]:
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(response.streaming_content).decode("utf-8")
+        assert body.startswith("\ufeff")
+        body = body.removeprefix("\ufeff")
         return list(csv.reader(io.StringIO(body)))
 
     def test_a_manager_downloads_the_teams_contacts_without_notes_and_it_is_recorded(
