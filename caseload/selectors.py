@@ -74,8 +74,12 @@ def current_allocations(cases) -> dict[int, Allocation]:
     return {row.case_id: row for row in rows}
 
 
-def my_caseload(user) -> list[Case]:
-    """The open cases the user holds, each with `current` (their allocation)."""
+def my_caseload(user, *, sort: str = "") -> list[Case]:
+    """The open cases the user holds, each with `current` (their allocation) and `visit`
+    (last seen, next visit due, days overdue), by name or, with sort="due", soonest due first.
+    A fixed number of queries whatever the caseload."""
+    from participants.selectors import sort_by_due, with_visit_status
+
     cases = list(
         Case.objects.open()
         .filter(allocations__worker__user=user, allocations__ended_on__isnull=True)
@@ -85,7 +89,8 @@ def my_caseload(user) -> list[Case]:
     current = current_allocations([c.pk for c in cases])
     for case in cases:
         case.current = current.get(case.pk)
-    return cases
+    with_visit_status(cases, organisation_id=user.organisation_id)
+    return sort_by_due(cases) if sort == "due" else cases
 
 
 def case_for_user(user, pk: int) -> Case:

@@ -160,7 +160,7 @@ def healthz(request) -> JsonResponse:
 @require_GET
 def my_caseload(request) -> HttpResponse:
     """The open cases the signed-in worker holds."""
-    cases = selectors.my_caseload(request.user)
+    cases = selectors.my_caseload(request.user, sort=request.GET.get("sort", ""))
     worker = Worker.objects.filter(user=request.user).select_related("team__service").first()
     load = None
     if worker:

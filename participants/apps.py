@@ -5,3 +5,11 @@ class ParticipantsConfig(AppConfig):
     """People supported, their households and contacts."""
 
     name = "participants"
+
+    def ready(self) -> None:
+        from caseload import jobs
+
+        from .flags import visit_overdue_conditions
+
+        if visit_overdue_conditions not in jobs.EXTRA_CONDITIONS:
+            jobs.EXTRA_CONDITIONS.append(visit_overdue_conditions)

@@ -290,3 +290,28 @@ def test_a_real_worker_on_redis_raises_the_flag_within_seconds_of_an_allocation(
 def _database_url() -> str:
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def test_an_overdue_visit_raises_a_flag_that_a_visit_resolves(team, caseworker):
+    from participants import services as contacts
+
+    case = held_case(
+        caseworker.worker,
+        case_type="child_in_need",
+        opened_on=timezone.localdate() - timedelta(days=60),
+    )
+    jobs.flags_refresh_team(team_id=team.pk)
+    flag = Flag.objects.open().get(kind="visit_overdue", case=case)
+    assert case.reference in flag.detail
+    contacts.contact_log(
+        case=case,
+        by=caseworker,
+        occurred_at=timezone.now() - timedelta(hours=1),
+        contact_type="home_visit",
+        seen=True,
+        duration_minutes=45,
+        travel_minutes=20,
+    )
+    jobs.flags_refresh_team(team_id=team.pk)
+    flag.refresh_from_db()
+    assert flag.resolved_at is not None

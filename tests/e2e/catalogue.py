@@ -30,6 +30,7 @@ ROLES = ("caseworker", "manager", "director", "admin")
 SKIP = {
     "logout": "POST only; the sign-out journey covers it",
     "healthz": "JSON for load balancers",
+    "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
     "subject_access_export": "a download, reached from the subject access confirmation",
     "two_factor": "only reached in the middle of signing in; the sign-in journeys cover it",
@@ -59,6 +60,8 @@ ROLE_FOR = {
     "scheme_edit": "director",
     "standards": "director",
     "task_runs": "admin",
+    "contact_export": "manager",
+    "visit_policies": "director",
 }
 
 
@@ -88,6 +91,11 @@ ARGS = {
     "participant_detail": lambda s: [s.case.participant_id],
     "participant_update": lambda s: [s.case.participant_id],
     "password_reset_confirm": lambda s: ["x", "not-a-real-token"],
+    "case_contact_list": lambda s: [s.case.pk],
+    "contact_create": lambda s: [s.case.pk],
+    "contact_detail": lambda s: [s.case.contacts.order_by("pk").first().pk],
+    "contact_update": lambda s: [s.case.contacts.order_by("pk").first().pk],
+    "contact_correct": lambda s: [s.case.contacts.order_by("pk").first().pk],
     "team_queue": lambda s: [s.team.pk],
     "team_rebalance": lambda s: [s.team.pk],
     "team_flags": lambda s: [s.team.pk],

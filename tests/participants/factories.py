@@ -1,11 +1,12 @@
 """Factories for people, households, cases and allocations."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from caseload.models import Allocation, Case
-from participants.models import Household, Participant
+from participants.models import Contact, Household, Participant
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
 
 
@@ -59,3 +60,22 @@ def held_case(worker, **kwargs) -> Case:
     case = CaseFactory(team=worker.team, status="allocated", **kwargs)
     AllocationFactory(case=case, worker=worker)
     return case
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A seen home visit yesterday at 10:00, recorded an hour later (bypasses the services)."""
+
+    class Meta:
+        model = Contact
+
+    case = factory.SubFactory(CaseFactory)
+    occurred_at = factory.LazyFunction(
+        lambda: (
+            timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+        )
+    )
+    contact_type = "home_visit"
+    seen = True
+    duration_minutes = 45
+    travel_minutes = 20
+    recorded_at = factory.LazyAttribute(lambda c: c.occurred_at + timedelta(hours=1))

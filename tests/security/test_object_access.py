@@ -4,11 +4,13 @@ writes an audit row. New URL patterns are covered automatically; one this file c
 object kind makes the test fail until someone says what it is about."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from caseload.models import Flag
+from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
 from tests.participants.factories import held_case
@@ -28,6 +30,7 @@ KIND_BY_PREFIX = {
     "team_": "team",
     "worker_": "worker",
     "flag_": "flag",
+    "contact_": "contact",
     "scheme_version": "scheme",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
@@ -60,6 +63,8 @@ NO_OBJECT_PAGES = {
     "standards",
     "notifications",
     "task_runs",
+    "contact_export",
+    "visit_policies",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
@@ -94,6 +99,16 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         opened_at=timezone.now(),
         detail=f"about Worker {marker}",
     )
+    contact = Contact.objects.create(
+        case_id=case.pk,
+        worker=worker,
+        occurred_at=timezone.now() - timedelta(hours=2),
+        contact_type="home_visit",
+        seen=True,
+        duration_minutes=30,
+        travel_minutes=10,
+        notes=f"Saw {marker}",
+    )
     scheme = None
     if organisation_level:
         scheme = WeightingScheme.objects.create(
@@ -108,6 +123,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "team": team.pk,
         "worker": worker.pk,
         "flag": flag.pk,
+        "contact": contact.pk,
         "scheme": scheme,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
     }

@@ -326,13 +326,13 @@ class TestPages:
     ):
         client = client_for(manager)
         held_case(caseworker.worker)
-        with django_assert_max_num_queries(24) as first:
+        with django_assert_max_num_queries(34) as first:
             client.get(reverse("team_detail", args=[team.pk]))
         for _ in range(5):
             worker = WorkerFactory(team=team)
             for _ in range(3):
                 held_case(worker)
-        with django_assert_max_num_queries(24) as second:
+        with django_assert_max_num_queries(34) as second:
             response = client.get(reverse("team_detail", args=[team.pk]))
         assert len(first.captured_queries) == len(second.captured_queries)
         html = response.content.decode()
