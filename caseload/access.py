@@ -32,3 +32,10 @@ def role_required(*roles: str) -> Callable:
 
 MANAGERS_AND_ABOVE = (AccessRole.MANAGER, AccessRole.DIRECTOR, AccessRole.ADMINISTRATOR)
 DIRECTORS_AND_ADMINS = (AccessRole.DIRECTOR, AccessRole.ADMINISTRATOR)
+
+
+def manages_team(user, team_id: int) -> bool:
+    """Whether the user is a manager of this team (the one who allocates and agrees its work)."""
+    from .models import Team
+
+    return user.is_manager and Team.objects.managed_by(user).filter(pk=team_id).exists()

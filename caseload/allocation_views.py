@@ -12,7 +12,7 @@ from security.choices import AuditAction
 from weighting import selectors as weighting
 
 from . import allocation, queue, selectors, services
-from .access import MANAGERS_AND_ABOVE, role_required
+from .access import MANAGERS_AND_ABOVE, manages_team, role_required
 from .choices import MANAGER_ROLES, AllocationReason
 from .eligibility import ineligibility_reason
 from .forms import AllocateForm, MovesForm
@@ -21,7 +21,7 @@ from .models import Case, Team, Worker
 
 def _managed_team(user, pk: int) -> Team:
     team = get_object_or_404(Team.objects.visible_to(user).select_related("service"), pk=pk)
-    if not (user.is_manager and Team.objects.managed_by(user).filter(pk=team.pk).exists()):
+    if not (manages_team(user, team.pk)):
         raise PermissionDenied("Only the team's manager can allocate its work.")
     return team
 
@@ -31,10 +31,7 @@ def _managed_team(user, pk: int) -> Team:
 def team_queue(request, pk: int) -> HttpResponse:
     """The team's cases awaiting allocation or needing reallocation, by priority."""
     team = get_object_or_404(Team.objects.visible_to(request.user).select_related("service"), pk=pk)
-    can_allocate = (
-        request.user.is_manager
-        and Team.objects.managed_by(request.user).filter(pk=team.pk).exists()
-    )
+    can_allocate = manages_team(request.user, team.pk)
     return render(
         request,
         "caseload/queue.html",

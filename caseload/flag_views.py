@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import jobs
-from .access import MANAGERS_AND_ABOVE, role_required
+from .access import MANAGERS_AND_ABOVE, manages_team, role_required
 from .choices import AccessRole
 from .models import Flag, Notification, TaskRun, Team
 
@@ -27,10 +27,7 @@ def team_flags(request, pk: int) -> HttpResponse:
     page = Paginator(flags.order_by("resolved_at", "-opened_at"), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_acknowledge = (
-        request.user.is_manager
-        and Team.objects.managed_by(request.user).filter(pk=team.pk).exists()
-    )
+    can_acknowledge = manages_team(request.user, team.pk)
     return render(
         request,
         "caseload/flags.html",
@@ -48,10 +45,7 @@ def team_flags(request, pk: int) -> HttpResponse:
 def flag_acknowledge(request, pk: int) -> HttpResponse:
     """A manager acknowledges a flag with a note."""
     flag = get_object_or_404(Flag.objects.visible_to(request.user), pk=pk)
-    if not (
-        request.user.is_manager
-        and Team.objects.managed_by(request.user).filter(pk=flag.team_id).exists()
-    ):
+    if not (manages_team(request.user, flag.team_id)):
         raise PermissionDenied("Only the team's manager can acknowledge its flags.")
     note = request.POST.get("note", "").strip()
     if not note:

@@ -6,6 +6,7 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .access import manages_team
 from .choices import CaseStatus
 from .models import Allocation, Case, Service, Team, Worker
 
@@ -112,7 +113,7 @@ def can_change_case(user, case: Case) -> bool:
     """Managers of the case's team, and the worker who holds it, may change it."""
     if not case.is_open:
         return False
-    if Team.objects.managed_by(user).filter(pk=case.team_id).exists() and user.is_manager:
+    if manages_team(user, case.team_id):
         return True
     holder = getattr(case, "current", None)
     if holder is None:

@@ -17,7 +17,7 @@ from security.choices import AuditAction
 from weighting import selectors as weighting
 
 from . import jobs, selectors, services
-from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, manages_team, role_required
 from .choices import CaseStatus, FlagKind
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .history import history_rows
@@ -84,8 +84,7 @@ def team_detail(request, pk: int) -> HttpResponse:
             "queue_size": team.cases.open()
             .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
             .count(),
-            "can_allocate": request.user.is_manager
-            and Team.objects.managed_by(request.user).filter(pk=team.pk).exists(),
+            "can_allocate": manages_team(request.user, team.pk),
             "open_flags": team.flags.open().count(),
         },
     )
@@ -142,8 +141,7 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"
             )[:50],
-            "can_manage": request.user.is_manager
-            and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists(),
+            "can_manage": manages_team(request.user, worker.team_id),
         },
     )
 
@@ -289,10 +287,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def worker_update(request, pk: int) -> HttpResponse:
     """A manager changes a team member's FTE, experience, own promise or leaving date."""
     worker = get_object_or_404(Worker.objects.visible_to(request.user), pk=pk)
-    if not (
-        request.user.is_manager
-        and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists()
-    ):
+    if not (manages_team(request.user, worker.team_id)):
         raise PermissionDenied("Only the worker's team manager can change these details.")
     form = WorkerUpdateForm(request.POST or None, instance=Worker.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():

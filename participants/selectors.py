@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from caseload.access import manages_team
 from caseload.choices import CaseType
 from caseload.models import Allocation, Case, Team, Worker
 from caseload.selectors import current_allocations
@@ -236,7 +237,7 @@ def can_log_contact(user, case: Case) -> bool:
     holder = getattr(case, "current", None)
     if holder is not None and holder.worker.user_id == user.pk:
         return True
-    if user.is_manager and Team.objects.managed_by(user).filter(pk=case.team_id).exists():
+    if manages_team(user, case.team_id):
         return True
     if user.is_caseworker:
         return Worker.objects.in_post().filter(user=user, team_id=case.team_id).exists()
@@ -419,7 +420,7 @@ def can_export_contacts(user, team: Team) -> bool:
 
 def can_export_notes(user, team: Team) -> bool:
     """Notes leave the system only with the team's own managers, who supervise the work."""
-    return user.is_manager and Team.objects.managed_by(user).filter(pk=team.pk).exists()
+    return manages_team(user, team.pk)
 
 
 def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:

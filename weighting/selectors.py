@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from caseload.access import manages_team
 from caseload.choices import CaseStatus, ExperienceBand, WorkerRole
 from caseload.models import Allocation, CapacityReduction, Case, Team, Worker
 
@@ -336,18 +337,14 @@ def can_propose(user, case: Case) -> bool:
     """The case holder, a caseworker in the team, or the team's manager may propose factors."""
     if not case.is_open:
         return False
-    if user.is_manager and Team.objects.managed_by(user).filter(pk=case.team_id).exists():
+    if manages_team(user, case.team_id):
         return True
     return user.is_caseworker and Worker.objects.filter(user=user, team_id=case.team_id).exists()
 
 
 def can_agree(user, case: Case) -> bool:
     """Only a manager of the case's team (the supervisor) may agree or amend factors."""
-    return (
-        case.is_open
-        and user.is_manager
-        and Team.objects.managed_by(user).filter(pk=case.team_id).exists()
-    )
+    return case.is_open and manages_team(user, case.team_id)
 
 
 def case_assessment_history(case: Case, labels: dict | None = None) -> list[CaseAssessment]:

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from caseload import services as caseload_services
-from caseload.access import DIRECTORS_AND_ADMINS, role_required
+from caseload.access import DIRECTORS_AND_ADMINS, manages_team, role_required
 from caseload.history import history_rows
-from caseload.models import Team, Worker
+from caseload.models import Worker
 from caseload.selectors import case_for_user
 from caseload.views import _add_errors
 from security.audit import audit_view
@@ -204,10 +204,7 @@ def reduction_add(request, worker_pk: int) -> HttpResponse:
     worker = get_object_or_404(
         Worker.objects.visible_to(request.user).select_related("team"), pk=worker_pk
     )
-    if not (
-        request.user.is_manager
-        and Team.objects.managed_by(request.user).filter(pk=worker.team_id).exists()
-    ):
+    if not (manages_team(request.user, worker.team_id)):
         raise PermissionDenied("Only the worker's team manager can change their capacity.")
     form = ReductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
