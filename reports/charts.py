@@ -135,7 +135,8 @@ def bar_chart(
     caseloads (`marks`: (caseload, label)), drawn at the edge of the band that starts there."""
     if not bars:
         return mark_safe("")  # noqa: S308 - a constant empty string
-    top = _nice_top(max(count for _, count in bars) or 1)
+    highest = max(count for _, count in bars) or 1
+    top = max(4, -(-highest // 4) * 4)  # whole-number ticks: a multiple of four
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(bars)
     rects = format_html_join(
@@ -166,10 +167,10 @@ def bar_chart(
                 _f(LEFT + (caseload / bin_width) * slot),
                 _f(TOP + plot_h),
                 _f(LEFT + (caseload / bin_width) * slot + 4),
-                TOP + 12,
+                TOP + 12 + 14 * index,
                 label,
             )
-            for caseload, label in marks
+            for index, (caseload, label) in enumerate(marks)
         ),
     )
     axis = format_html(

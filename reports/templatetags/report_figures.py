@@ -12,7 +12,7 @@ register = template.Library()
 def figure(value, kind: str = "ratio"):
     """A figure for people: "–" (with a spoken "no figure") when there is nothing to divide by."""
     if value is None:
-        return format_html('–<span class="visually-hidden"> (no figure)</span>')
+        return format_html('–<span class="visually-hidden"> ({})</span>', "no figure")
     value = Decimal(str(value))
     if kind == "share":
         return f"{value * 100:.1f}%"
