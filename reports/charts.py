@@ -3,6 +3,7 @@ content security policy allows neither). Colours come from classes in `static/cs
 Every chart is an image with a title and a description, and every page shows its numbers in a
 table beside it."""
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -14,17 +15,13 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
 
 
 def _nice_top(value: float) -> float:
-    """A round number at or above the value, for the top of the axis."""
+    """The top of the axis: four equal steps of a round size (1, 2, 2.5, 4, 5 or 7.5 × 10ⁿ)."""
     if value <= 0:
         return 1.0
-    for step in (1, 2, 2.5, 5, 10):
-        magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 0.1
-        top = step * magnitude
-        while top < value:
-            top += step * magnitude
-        if top / value < 1.6:
-            return top
-    return value
+    quarter = value / 4
+    magnitude = 10 ** math.floor(math.log10(quarter))
+    step = next(m * magnitude for m in (1, 2, 2.5, 4, 5, 7.5, 10) if m * magnitude >= quarter)
+    return step * 4
 
 
 def _f(value: float) -> str:

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.e2e.ui import expect
+
 
 def test_a_caseworker_finds_a_person_from_their_caseload_and_opens_their_case(open_browser):
     ui = open_browser()
@@ -108,6 +110,31 @@ def test_a_director_drills_from_the_organisation_to_a_team(open_browser):
     ui.expect_text("FTE needed to bring everyone within band")
     ui.nav("Organisation")
     ui.expect_heading("Northshire County Council")
+    ui.logout()
+
+
+def test_a_director_drills_from_the_dashboard_to_a_team_and_downloads_an_export(open_browser):
+    ui = open_browser()
+    ui.login("director")
+    ui.nav("Dashboard")
+    ui.expect_heading("Northshire County Council")
+    ui.expect_text("Caseload per FTE (DfE method)")
+    expect(ui.page.locator("main svg.chart").first).to_be_visible()
+    service = ui.page.locator("main table.compare-table tbody th a").first.inner_text()
+
+    ui.click_link(service)
+    ui.expect_heading(service)
+    team = ui.page.locator("main table.compare-table tbody th a").first.inner_text()
+    ui.click_link(team)
+    ui.expect_heading(team)
+    ui.expect_text("Members")
+
+    with ui.page.expect_download() as download:
+        ui.page.locator("main a", has_text="CSV").first.click()
+    path = download.value.path()
+    header = open(path, encoding="utf-8").readline()
+    assert header.startswith("worker,role,fte,open_cases,promise")
+    assert download.value.suggested_filename.endswith(".csv")
     ui.logout()
 
 
