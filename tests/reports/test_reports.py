@@ -184,7 +184,7 @@ def test_taking_the_days_snapshot_twice_changes_nothing_the_second_time(team, ot
 def test_the_snapshot_task_is_scheduled_daily_and_records_its_run(team):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert any(entry["task"] == "reports.snapshot_take" for entry in schedule.values())
-    counts = tasks.snapshot_take.delay().get()
+    counts = tasks.snapshot_take.apply().get()
     assert counts["scopes"] == 3
     run = TaskRun.objects.get(task="snapshot_take")
     assert (run.outcome, run.counts["scopes"]) == ("ok", 3)
