@@ -145,3 +145,39 @@ def test_after_signing_out_pages_ask_to_sign_in_again(open_browser):
     ui.goto("team_list")
     ui.expect_heading("Sign in to Caseload")
     assert ui.path().startswith("/accounts/login/?next=")
+
+
+def test_a_caseworker_logs_a_visit_and_a_failed_attempt_from_their_caseload(open_browser):
+    ui = open_browser()
+    ui.login("caseworker")
+    ui.nav("My caseload")
+    ui.expect_heading("My caseload")
+    row = ui.page.locator("main table tbody tr").first
+    reference = row.locator("td a").first.inner_text()
+    row.get_by_role("link", name=re.compile("^Log contact")).click()
+    ui.expect_heading(re.compile("Log a contact|Log contact"))
+
+    main = ui.page.locator("main")
+    main.get_by_role("radio", name="Home visit").check()
+    main.get_by_role("radio", name=re.compile("^Yes")).check()
+    ui.fill_form({"Duration (minutes)": "45", "Travel (minutes)": "20"})
+    ui.fill_form({"Notes": "Saw the family at home; plan reviewed."}, submit="Log contact")
+    ui.expect_message("Visit logged")
+    ui.expect_heading("My caseload")  # back where they started
+
+    ui.page.locator("main table tbody tr", has_text=reference).get_by_role(
+        "link", name=re.compile("^Log contact")
+    ).click()
+    main.get_by_role("radio", name="Home visit").check()
+    main.get_by_role("radio", name=re.compile("^No")).check()
+    ui.fill_form(
+        {"Duration (minutes)": "5", "Notes": "No answer at the door."}, submit="Log contact"
+    )
+    ui.expect_message("Attempt logged")
+
+    ui.click_link(reference)
+    ui.expect_text("Saw the family at home")
+    ui.expect_text("No answer at the door.")
+    ui.expect_text("Last seen")
+    ui.expect_accessible("case page after a visit and an attempt")
+    ui.logout()
