@@ -360,3 +360,12 @@ def test_the_dashboards_make_the_same_number_of_queries_for_a_bigger_organisatio
 
 
 PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 19, 20, 22
+
+
+def test_take_snapshots_fills_month_ends_and_refuses_a_silly_number(team):
+    out = io.StringIO()
+    call_command("take_snapshots", "--months", "2", stdout=out)
+    assert "Took 3 days' snapshots" in out.getvalue()
+    assert ScopeSnapshot.objects.filter(scope="team").count() == 3
+    with pytest.raises(CommandError, match="--months"):
+        call_command("take_snapshots", "--months", "99")
