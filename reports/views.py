@@ -67,6 +67,16 @@ def _figure_rows(scope: Scope) -> list[dict]:
     ]
 
 
+def _headlines(scope: Scope) -> list[dict]:
+    """The four figures at the top. Where nobody social-work qualified holds cases (an adult
+    caseworker programme, say) the DfE figure is empty, so all case holders' figure leads."""
+    fields = list(HEADLINES)
+    if scope.figures["caseload_per_fte"] is None:
+        fields[0] = "all_staff_caseload_per_fte"
+    rows = {row["field"]: row for row in _figure_rows(scope)}
+    return [rows[name] for name in fields]
+
+
 def _sorted(rows: list[Scope], request) -> tuple[list[Scope], str, str]:
     """Rows filtered by name (?q=) and sorted by a figure (?sort=field or -field)."""
     query = request.GET.get("q", "").strip()
@@ -154,7 +164,7 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "report": report,
         "scope": scope,
         "figure_rows": _figure_rows(scope),
-        "headlines": [r for r in _figure_rows(scope) if r["field"] in HEADLINES],
+        "headlines": _headlines(scope),
         "children": rows,
         "children_total": len(children),
         "child_kind": kind,

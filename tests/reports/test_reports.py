@@ -369,3 +369,10 @@ def test_take_snapshots_fills_month_ends_and_refuses_a_silly_number(team):
     assert ScopeSnapshot.objects.filter(scope="team").count() == 3
     with pytest.raises(CommandError, match="--months"):
         call_command("take_snapshots", "--months", "99")
+
+
+def test_where_nobody_qualified_holds_cases_the_all_staff_figure_leads(client_for, director, team):
+    bulk_cases(team, 6, worker=WorkerFactory(team=team, role="caseworker"))
+    response = client_for(director).get(reverse("dashboard_team", args=[team.pk]))
+    first = response.context["headlines"][0]
+    assert (first["field"], first["value"]) == ("all_staff_caseload_per_fte", Decimal("6.00"))
