@@ -509,5 +509,17 @@ class ImportRun(models.Model):
         return self.counts.get("totals", {})
 
     @property
+    def has_problems(self) -> bool:
+        return self.status == ImportStatus.PROBLEMS
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
     def in_progress(self) -> bool:
         return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)

@@ -35,6 +35,10 @@ KEEP_PROBLEMS = 500  # stored on the run; the count says how many there were in 
 # --- receiving files ------------------------------------------------------------------------
 
 
+def upload_limit_mb() -> int:
+    return settings.IMPORT_MAX_UPLOAD_MB
+
+
 def import_dir() -> Path:
     return Path(settings.IMPORT_DIR)
 

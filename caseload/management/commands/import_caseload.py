@@ -12,8 +12,8 @@ from caseload.models import Organisation
 class ProgressBar:
     """A light progress bar on stderr: one line per phase, redrawn in place."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        self.stream = stream = stream or sys.stderr
         self.phase = None
         self.tty = stream.isatty()
 
