@@ -31,7 +31,16 @@ from weighting import selectors as weighting
 from weighting.choices import AssessmentStatus, Stage
 from weighting.models import AssessmentFactor, CaseAssessment
 
-from .formats import DEFAULTS, PARSERS, SHEETS, CellError, Sheet, parse_text, siblings_band
+from .formats import (
+    DEFAULTS,
+    PARSERS,
+    SHEET_BY_NAME,
+    SHEETS,
+    CellError,
+    Sheet,
+    parse_text,
+    siblings_band,
+)
 from .readers import Source
 
 BATCH = 2000
@@ -270,6 +279,8 @@ class CaseloadImport:
                 record = self._parse(sheet, number, row, report=True)
                 if record is not None:
                     check(number, record)
+                else:
+                    self._remember(sheet.name, row)
                 if done % BATCH == 0:
                     self.progress(f"Checking {sheet.name}", done, 0)
         self.sizes[sheet.name] = done
@@ -295,6 +306,19 @@ class CaseloadImport:
                 if report:
                     self._problem(sheet.name, number, column, str(error))
         return None if bad else record
+
+    def _remember(self, sheet: str, row: dict) -> None:
+        """Know a bad row's reference anyway, so rows that point at it are not also wrong."""
+        ref = row.get(SHEET_BY_NAME[sheet].ref or "", "")
+        if not ref:
+            return
+        self.file_refs[sheet].add(ref)
+        if sheet == "workers":
+            self.worker_info.setdefault(ref, ("", True))
+        elif sheet == "participants":
+            self.participant_refs.add(ref)
+        elif sheet == "cases":
+            self.case_refs.add(ref)
 
     def _unique(self, sheet: str, number: int, ref_column: str, ref: str) -> None:
         refs = self.file_refs[sheet]

@@ -72,7 +72,7 @@ def sample() -> dict:
 def write_csv(folder: Path, data: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for sheet, rows in data.items():
-        columns = list(EXPORT_COLUMNS[sheet])
+        columns = [c for c in EXPORT_COLUMNS[sheet] if any(c in r for r in rows)]
         columns += [c for r in rows for c in r if c not in columns]
         with (folder / f"{sheet}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
