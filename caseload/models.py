@@ -509,6 +509,12 @@ class ImportRun(models.Model):
         return self.counts.get("totals", {})
 
     @property
+    def started_by_name(self) -> str:
+        if self.started_by is None:
+            return "the command line"
+        return self.started_by.get_full_name() or self.started_by.username
+
+    @property
     def has_problems(self) -> bool:
         return self.status == ImportStatus.PROBLEMS
 
