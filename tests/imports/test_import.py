@@ -192,8 +192,13 @@ def test_the_command_exits_1_and_lists_each_problem(tmp_path, organisation, caps
 
 def test_export_then_import_with_the_command(tmp_path, organisation, capsys):
     run(write_csv(tmp_path / "in", sample()), organisation)
-    call_command("export_caseload", str(tmp_path / "out.xlsx"), "--format", "xlsx",
-                 "--organisation", organisation.name)  # fmt: skip
-    call_command("import_caseload", str(tmp_path / "out.xlsx"), "--organisation",
-                 organisation.name)  # fmt: skip
+    call_command(
+        "export_caseload",
+        str(tmp_path / "out.xlsx"),
+        "--format",
+        "xlsx",
+        "--organisation",
+        organisation.name,
+    )
+    call_command("import_caseload", str(tmp_path / "out.xlsx"), "--organisation", organisation.name)
     assert "0 to create, 0 to update, 5 unchanged" in capsys.readouterr().out

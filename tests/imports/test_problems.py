@@ -30,45 +30,115 @@ def _duplicate_worker(data):
 
 # (what is wrong, how to break the sample, where the problem is, words in the reason)
 CASES = [
-    ("an unknown team", lambda d: _set(d, "workers", 1, team_ref="T9"),
-     ("workers.csv", 3, "team_ref"), "Unknown team T9"),
-    ("an unknown person", lambda d: _set(d, "cases", 0, participant_ref="P9"),
-     ("cases.csv", 2, "participant_ref"), "Unknown person P9"),
-    ("an unknown worker", lambda d: _set(d, "cases", 1, worker_ref="W9"),
-     ("cases.csv", 3, "worker_ref"), "Unknown worker W9"),
-    ("an unknown case", lambda d: _set(d, "contacts", 0, case_ref="C9"),
-     ("contacts.csv", 2, "case_ref"), "Unknown case C9"),
-    ("a duplicate reference", _duplicate_worker,
-     ("workers.csv", 5, "worker_ref"), "Duplicate reference W1"),
-    ("a bad date", lambda d: _set(d, "cases", 0, opened_on="2025-02-30"),
-     ("cases.csv", 2, "opened_on"), "is not a date"),
-    ("a date in the wrong shape", lambda d: _set(d, "workers", 0, start_date="March 2019"),
-     ("workers.csv", 2, "start_date"), "use 2024-03-31 or 31/03/2024"),
-    ("FTE out of range", lambda d: _set(d, "workers", 2, fte="1.2"),
-     ("workers.csv", 4, "fte"), "out of range"),
-    ("FTE of nothing", lambda d: _set(d, "workers", 2, fte="0"),
-     ("workers.csv", 4, "fte"), "out of range"),
-    ("a support worker holding a child-protection case",
-     lambda d: _set(d, "cases", 2, case_type="child_protection"),
-     ("cases.csv", 4, "worker_ref"), "W3 cannot hold this case"),
-    ("a closed case with a holder", lambda d: _set(d, "cases", 3, worker_ref="W3"),
-     ("cases.csv", 5, "worker_ref"), "A closed case cannot have a holder"),
-    ("a date of birth in the future",
-     lambda d: _set(d, "participants", 2, date_of_birth=TOMORROW),
-     ("participants.csv", 4, "date_of_birth"), "in the future"),
-    ("a blank required cell", lambda d: _set(d, "participants", 0, family_name=""),
-     ("participants.csv", 2, "family_name"), "This cell is blank"),
-    ("an unknown case type", lambda d: _set(d, "cases", 1, case_type="adoption"),
-     ("cases.csv", 3, "case_type"), "'adoption' is not a case type"),
-    ("a yes/no that is neither", lambda d: _set(d, "workers", 0, qualified="maybe"),
-     ("workers.csv", 2, "qualified"), "is not yes or no"),
-    ("an unknown extra", lambda d: _set(d, "cases", 0, extras="interpreter;wifi"),
-     ("cases.csv", 2, "extras"), "'wifi' is not a extra complexity"),
-    ("a case closing before it opened", lambda d: _set(d, "cases", 3, closed_on="2024-01-01"),
-     ("cases.csv", 5, "closed_on"), "closes before it opened"),
-    ("a phone call counted as a visit", lambda d: _set(d, "contacts", 1, seen="yes"),
-     ("contacts.csv", 3, "seen"), "cannot be a visit"),
-]  # fmt: skip
+    (
+        "an unknown team",
+        lambda d: _set(d, "workers", 1, team_ref="T9"),
+        ("workers.csv", 3, "team_ref"),
+        "Unknown team T9",
+    ),
+    (
+        "an unknown person",
+        lambda d: _set(d, "cases", 0, participant_ref="P9"),
+        ("cases.csv", 2, "participant_ref"),
+        "Unknown person P9",
+    ),
+    (
+        "an unknown worker",
+        lambda d: _set(d, "cases", 1, worker_ref="W9"),
+        ("cases.csv", 3, "worker_ref"),
+        "Unknown worker W9",
+    ),
+    (
+        "an unknown case",
+        lambda d: _set(d, "contacts", 0, case_ref="C9"),
+        ("contacts.csv", 2, "case_ref"),
+        "Unknown case C9",
+    ),
+    (
+        "a duplicate reference",
+        _duplicate_worker,
+        ("workers.csv", 5, "worker_ref"),
+        "Duplicate reference W1",
+    ),
+    (
+        "a bad date",
+        lambda d: _set(d, "cases", 0, opened_on="2025-02-30"),
+        ("cases.csv", 2, "opened_on"),
+        "is not a date",
+    ),
+    (
+        "a date in the wrong shape",
+        lambda d: _set(d, "workers", 0, start_date="March 2019"),
+        ("workers.csv", 2, "start_date"),
+        "use 2024-03-31 or 31/03/2024",
+    ),
+    (
+        "FTE out of range",
+        lambda d: _set(d, "workers", 2, fte="1.2"),
+        ("workers.csv", 4, "fte"),
+        "out of range",
+    ),
+    (
+        "FTE of nothing",
+        lambda d: _set(d, "workers", 2, fte="0"),
+        ("workers.csv", 4, "fte"),
+        "out of range",
+    ),
+    (
+        "a support worker holding a child-protection case",
+        lambda d: _set(d, "cases", 2, case_type="child_protection"),
+        ("cases.csv", 4, "worker_ref"),
+        "W3 cannot hold this case",
+    ),
+    (
+        "a closed case with a holder",
+        lambda d: _set(d, "cases", 3, worker_ref="W3"),
+        ("cases.csv", 5, "worker_ref"),
+        "A closed case cannot have a holder",
+    ),
+    (
+        "a date of birth in the future",
+        lambda d: _set(d, "participants", 2, date_of_birth=TOMORROW),
+        ("participants.csv", 4, "date_of_birth"),
+        "in the future",
+    ),
+    (
+        "a blank required cell",
+        lambda d: _set(d, "participants", 0, family_name=""),
+        ("participants.csv", 2, "family_name"),
+        "This cell is blank",
+    ),
+    (
+        "an unknown case type",
+        lambda d: _set(d, "cases", 1, case_type="adoption"),
+        ("cases.csv", 3, "case_type"),
+        "'adoption' is not a case type",
+    ),
+    (
+        "a yes/no that is neither",
+        lambda d: _set(d, "workers", 0, qualified="maybe"),
+        ("workers.csv", 2, "qualified"),
+        "is not yes or no",
+    ),
+    (
+        "an unknown extra",
+        lambda d: _set(d, "cases", 0, extras="interpreter;wifi"),
+        ("cases.csv", 2, "extras"),
+        "'wifi' is not a extra complexity",
+    ),
+    (
+        "a case closing before it opened",
+        lambda d: _set(d, "cases", 3, closed_on="2024-01-01"),
+        ("cases.csv", 5, "closed_on"),
+        "closes before it opened",
+    ),
+    (
+        "a phone call counted as a visit",
+        lambda d: _set(d, "contacts", 1, seen="yes"),
+        ("contacts.csv", 3, "seen"),
+        "cannot be a visit",
+    ),
+]
 
 
 def _state():
@@ -131,9 +201,14 @@ def test_problems_are_recorded_on_the_import_run(tmp_path, organisation):
     from caseload.imports.services import import_path
 
     data = _set(sample(), "workers", 2, fte="1.2")
-    run, _ = import_path(path=write_csv(tmp_path / "in", data), organisation=organisation,
-                         commit=True)  # fmt: skip
+    run, _ = import_path(
+        path=write_csv(tmp_path / "in", data), organisation=organisation, commit=True
+    )
     run = ImportRun.objects.get(pk=run.pk)
     assert run.status == "problems" and run.problem_count == 1
-    assert run.problems[0] == {"file": "workers.csv", "row": 4, "column": "fte",
-                               "reason": run.problems[0]["reason"]}  # fmt: skip
+    assert run.problems[0] == {
+        "file": "workers.csv",
+        "row": 4,
+        "column": "fte",
+        "reason": run.problems[0]["reason"],
+    }

@@ -14,8 +14,18 @@ from weighting.selectors import worker_loads
 
 pytestmark = pytest.mark.django_db
 
-CASEWORK = (Flag, AssessmentFactor, CaseAssessment, Contact, Allocation, Case, Participant,
-            Household, Worker, Team)  # fmt: skip
+CASEWORK = (
+    Flag,
+    AssessmentFactor,
+    CaseAssessment,
+    Contact,
+    Allocation,
+    Case,
+    Participant,
+    Household,
+    Worker,
+    Team,
+)
 
 
 def figures(org) -> dict:
@@ -40,8 +50,10 @@ def empty_the_database() -> None:
 def test_the_demo_organisation_round_trips_with_the_same_figures(tmp_path, fmt):
     org = demo.seed(size="small").organisation
     before = figures(org)
-    counts = {sheet: Model.objects.count() for sheet, Model in
-              (("cases", Case), ("people", Participant), ("contacts", Contact))}  # fmt: skip
+    counts = {
+        sheet: Model.objects.count()
+        for sheet, Model in (("cases", Case), ("people", Participant), ("contacts", Contact))
+    }
     target = tmp_path / {"csv": "export", "zip": "export.zip", "xlsx": "export.xlsx"}[fmt]
     export(org, target, fmt)
     empty_the_database()
@@ -52,7 +64,9 @@ def test_the_demo_organisation_round_trips_with_the_same_figures(tmp_path, fmt):
     assert outcome.ok, [str(p) for p in outcome.problems[:5]]
     assert sum(n for n, _ in before.values()) > 300  # the comparison is not of empty loads
     assert figures(fresh) == before
-    assert counts == {sheet: Model.objects.count() for sheet, Model in
-                      (("cases", Case), ("people", Participant), ("contacts", Contact))}  # fmt: skip
+    assert counts == {
+        sheet: Model.objects.count()
+        for sheet, Model in (("cases", Case), ("people", Participant), ("contacts", Contact))
+    }
     again = CaseloadImport(open_source(target), fresh).check()
     assert again.totals() == {"create": 0, "update": 0, "same": again.rows}

@@ -44,21 +44,26 @@ def _csv_uploads(tmp_path, data=None) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
 
 
-@pytest.mark.parametrize("who", ["caseworker", "manager", "director", "outsider",
-                                 "outsider_manager"])  # fmt: skip
+@pytest.mark.parametrize(
+    "who", ["caseworker", "manager", "director", "outsider", "outsider_manager"]
+)
 def test_only_administrators_may_open_the_import_pages(client_for, request, who, administrator):
     run = ImportRun.objects.create(organisation=administrator.organisation, file_names=["x.xlsx"])
     client = client_for(request.getfixturevalue(who))
-    for url in (reverse("import_list"), reverse("import_detail", args=[run.pk]),
-                reverse("import_template")):  # fmt: skip
+    for url in (
+        reverse("import_list"),
+        reverse("import_detail", args=[run.pk]),
+        reverse("import_template"),
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("import_confirm", args=[run.pk])).status_code == 403
 
 
 def test_an_administrator_of_another_organisation_cannot_see_a_run(client_for, administrator):
     run = ImportRun.objects.create(organisation=administrator.organisation, file_names=["x.xlsx"])
-    elsewhere = UserFactory(username="eve", role="administrator",
-                            organisation=OrganisationFactory(name="Elsewhere"))  # fmt: skip
+    elsewhere = UserFactory(
+        username="eve", role="administrator", organisation=OrganisationFactory(name="Elsewhere")
+    )
     client = client_for(elsewhere)
     assert client.get(reverse("import_detail", args=[run.pk])).status_code == 404
     assert client.post(reverse("import_confirm", args=[run.pk])).status_code == 404
