@@ -19,7 +19,7 @@ from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from caseload.choices import AllocationReason, CaseStatus
 from caseload.eligibility import ineligibility_reason
@@ -31,6 +31,7 @@ from weighting import selectors as weighting
 from weighting.choices import AssessmentStatus, Stage
 from weighting.models import AssessmentFactor, CaseAssessment
 
+from . import bulk
 from .formats import (
     DEFAULTS,
     PARSERS,
@@ -534,8 +535,7 @@ class CaseloadImport:
 
     def _save_with_history(self, model, creates: list, updates: list, fields: list[str]) -> None:
         history = {"default_user": self.by, "default_change_reason": IMPORT_NOTE}
-        if creates:
-            bulk_create_with_history(creates, model, batch_size=BATCH, **history)
+        bulk.insert(model, creates, history=True, user=self.by, reason=IMPORT_NOTE)
         if updates:
             bulk_update_with_history(updates, model, fields, batch_size=BATCH, **history)
 
@@ -544,7 +544,7 @@ class CaseloadImport:
         if not missing or not self.write:
             return
         created = [Household(organisation=self.org, reference=ref) for ref in sorted(missing)]
-        bulk_create_with_history(created, Household, batch_size=BATCH, default_user=self.by)
+        bulk.insert(Household, created, history=True, user=self.by, reason=IMPORT_NOTE)
         self.households.update({h.reference: h.pk for h in created})
 
     def _apply_participants(self, chunk: list[dict]) -> None:
@@ -668,7 +668,7 @@ class CaseloadImport:
             )
         self._tally("contacts", len(creates), 0, same)
         if self.write:
-            Contact.objects.bulk_create(creates, batch_size=BATCH)
+            bulk.insert(Contact, creates)
 
 
 class CasePlan:
@@ -802,8 +802,7 @@ class CasePlan:
             )
             for case, worker_id, started_on, reason in self.starts
         ]
-        if starts:
-            bulk_create_with_history(starts, Allocation, batch_size=BATCH, **history)
+        bulk.insert(Allocation, starts, history=True, user=run.by, reason=IMPORT_NOTE)
         for allocation in starts:
             run.holders[allocation.case_id] = allocation.worker_id
         self._write_assessments()
@@ -828,11 +827,11 @@ class CasePlan:
             )
             for case, _ in self.assessments
         ]
-        bulk_create_with_history(rows, CaseAssessment, batch_size=BATCH, default_user=run.by)
+        bulk.insert(CaseAssessment, rows, history=True, user=run.by, reason=IMPORT_NOTE)
         lines = [
-            AssessmentFactor(assessment_id=row.pk, stage=stage, factor=factor, option=option)
+            (row.pk, stage, factor, option)
             for row, (_, choices) in zip(rows, self.assessments, strict=True)
-            for stage in (Stage.PROPOSED, Stage.AGREED)
+            for stage in (Stage.PROPOSED.value, Stage.AGREED.value)
             for factor, option in choices
         ]
-        AssessmentFactor.objects.bulk_create(lines, batch_size=BATCH * 5)
+        bulk.insert_rows(AssessmentFactor, ["assessment_id", "stage", "factor", "option"], lines)

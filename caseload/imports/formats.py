@@ -214,10 +214,12 @@ def parse_whole(text: str, *, most: int) -> int:
 
 def parse_choice(text: str, allowed, what: str) -> str:
     """One of the allowed codes (case-insensitive; spaces and hyphens read as underscores)."""
-    code = re.sub(r"[\s-]+", "_", text.strip().lower())
-    values = [str(v) for v in allowed]
-    if code not in values:
-        raise CellError(f"'{text}' is not a {what}: use one of {', '.join(values)}.")
+    code = text.strip().lower()
+    if code in allowed:
+        return code
+    code = re.sub(r"[\s-]+", "_", code)
+    if code not in allowed:
+        raise CellError(f"'{text}' is not a {what}: use one of {', '.join(allowed)}.")
     return code
 
 
@@ -254,6 +256,14 @@ def parse_email(text: str) -> str:
     return text.lower()
 
 
+# Allowed codes, computed once (an enum's `.values` builds a new list on every call).
+_WORKERROLE = tuple(WorkerRole.values)
+_EXPERIENCEBAND = tuple(ExperienceBand.values)
+_CASETYPE = tuple(CaseType.values)
+_NEEDLEVEL = tuple(NeedLevel.values)
+_COURT = tuple(Court.values)
+_CONTACTTYPE = tuple(ContactType.values)
+
 # column → parser, for the columns whose parsing needs nothing but the text.
 PARSERS = {
     "team_ref": parse_ref,
@@ -263,12 +273,12 @@ PARSERS = {
     "household_ref": parse_ref,
     "establishment_fte": lambda t: _establishment(parse_decimal(t)),
     "email": parse_email,
-    "role": lambda t: parse_choice(t, WorkerRole.values, "worker role"),
+    "role": lambda t: parse_choice(t, _WORKERROLE, "worker role"),
     "qualified": parse_bool,
     "agency": parse_bool,
     "seen": parse_bool,
     "needs_reallocation": parse_bool,
-    "experience": lambda t: parse_choice(t, ExperienceBand.values, "experience band"),
+    "experience": lambda t: parse_choice(t, _EXPERIENCEBAND, "experience band"),
     "fte": parse_fte,
     "start_date": parse_date,
     "leave_date": parse_date,
@@ -278,13 +288,13 @@ PARSERS = {
     "closed_on": parse_date,
     "date": parse_datetime,
     "caseload_promise": lambda t: parse_whole(t, most=100),
-    "case_type": lambda t: parse_choice(t, CaseType.values, "case type"),
-    "need_level": lambda t: parse_choice(t, NeedLevel.values, "level of need"),
-    "court": lambda t: parse_choice(t, Court.values, "court status"),
+    "case_type": lambda t: parse_choice(t, _CASETYPE, "case type"),
+    "need_level": lambda t: parse_choice(t, _NEEDLEVEL, "level of need"),
+    "court": lambda t: parse_choice(t, _COURT, "court status"),
     "travel": lambda t: parse_choice(t, TRAVEL, "travel band"),
     "siblings": lambda t: parse_choice(t, SIBLINGS, "siblings band"),
     "extras": parse_extras,
-    "type": lambda t: parse_choice(t, ContactType.values, "contact type"),
+    "type": lambda t: parse_choice(t, _CONTACTTYPE, "contact type"),
     "duration_minutes": lambda t: parse_whole(t, most=MAX_MINUTES),
     "travel_minutes": lambda t: parse_whole(t, most=MAX_MINUTES),
 }
