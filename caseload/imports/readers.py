@@ -112,10 +112,11 @@ class CsvZip(Source):
 class Workbook(Source):
     """One XLSX workbook with a sheet per file, read in openpyxl's streaming read-only mode."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, name: str | None = None):
         from openpyxl import load_workbook
 
         self.path = path
+        self.name = name or path.name
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
@@ -126,7 +127,7 @@ class Workbook(Source):
         return list(self.sheets)
 
     def label(self, sheet: str) -> str:
-        return f"{self.path.name}, sheet {self.sheets.get(sheet, sheet)}"
+        return f"{self.name}, sheet {self.sheets.get(sheet, sheet)}"
 
     @contextmanager
     def open_rows(self, sheet: str):
@@ -138,8 +139,9 @@ class Workbook(Source):
         self.book.close()
 
 
-def open_source(path) -> Source:
-    """A source for a folder of CSVs, a .zip of CSVs or an .xlsx workbook."""
+def open_source(path, name: str | None = None) -> Source:
+    """A source for a folder of CSVs, a .zip of CSVs or an .xlsx workbook; `name` is the
+    workbook's name as uploaded (it is stored under another)."""
     path = Path(path)
     if path.is_dir():
         return CsvFolder(path)
@@ -147,7 +149,7 @@ def open_source(path) -> Source:
         raise SourceError(f"{path} does not exist.")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return Workbook(path)
+        return Workbook(path, name)
     if suffix == ".zip":
         return CsvZip(path)
     if suffix == ".csv":

@@ -138,6 +138,11 @@ def _source_path(run: ImportRun) -> Path:
     return single[0] if single else folder
 
 
+def _open(run: ImportRun):
+    name = run.file_names[0] if len(run.file_names) == 1 else None
+    return open_source(_source_path(run), name)
+
+
 # --- progress -------------------------------------------------------------------------------
 
 
@@ -203,7 +208,7 @@ def import_run_check(*, run_id: int) -> ImportRun:
     """The dry run: every problem and what would change, recorded on the run."""
     run = ImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
     try:
-        source = open_source(_source_path(run))
+        source = _open(run)
         outcome = CaseloadImport(
             source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
         ).check()
@@ -248,7 +253,7 @@ def import_run_commit(*, run_id: int) -> ImportRun:
     if not claimed:
         return run
     try:
-        source = open_source(_source_path(run))
+        source = _open(run)
         outcome = CaseloadImport(
             source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
         ).commit()

@@ -24,8 +24,11 @@ def _private_import_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the tasks enqueued after commit (eagerly, as in the demo)."""
+def on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Run the tasks enqueued after commit (eagerly, as in the demo, even with Redis set)."""
+    from caseload.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
 
     def posting(client, url, data=None):
         with django_capture_on_commit_callbacks(execute=True):
