@@ -24,17 +24,19 @@ def _private_import_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks, monkeypatch):
+def on_commit(django_capture_on_commit_callbacks):
     """Run the tasks enqueued after commit (eagerly, as in the demo, even with Redis set)."""
     from caseload.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
 
     def posting(client, url, data=None):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(url, data or {})
 
-    return posting
+    yield posting
+    app.conf.task_always_eager = eager
 
 
 def _xlsx_upload(tmp_path, data=None) -> SimpleUploadedFile:
