@@ -39,6 +39,16 @@ def upload_limit_mb() -> int:
     return settings.IMPORT_MAX_UPLOAD_MB
 
 
+def upload_too_large(content_length: str | None) -> bool:
+    """Whether a request body is over the cap (with room for the form's own fields), so it
+    can be refused before Django reads the files."""
+    try:
+        size = int(content_length or 0)
+    except ValueError:
+        return False
+    return size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
+
+
 def import_dir() -> Path:
     return Path(settings.IMPORT_DIR)
 
@@ -257,15 +267,15 @@ def import_run_commit(*, run_id: int) -> ImportRun:
         outcome = CaseloadImport(
             source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
         ).commit()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - recorded on the run; the transaction rolled back
         log.exception("import %s failed", run_id)
         run.status, run.detail, run.finished_at = (
             ImportStatus.FAILED,
-            str(error)[:500],
+            f"{type(error).__name__}: {error}"[:500],
             timezone.now(),
         )
         run.save()
-        raise
+        return run
     _record(run, outcome, ImportStatus.DONE if outcome.written else ImportStatus.PROBLEMS)
     return run
 

@@ -33,6 +33,11 @@ def _organisation(request):
 @role_required(AccessRole.ADMINISTRATOR)
 def import_list(request) -> HttpResponse:
     """Earlier imports, newest first, and the form to upload files for a check."""
+    if request.method == "POST" and services.upload_too_large(request.META.get("CONTENT_LENGTH")):
+        form = ImportUploadForm()  # the body is never read
+        form.cleaned_data = {}
+        form.add_error(None, f"The upload is larger than {services.upload_limit_mb()} MB.")
+        return _list_page(request, form)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,14 +51,17 @@ def import_list(request) -> HttpResponse:
             form.add_error("files", error)
         else:
             return redirect(run)
+    return _list_page(request, form)
+
+
+def _list_page(request, form) -> HttpResponse:
     runs = ImportRun.objects.visible_to(request.user).select_related("started_by")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
-    status = 400 if form.errors else 200
     return render(
         request,
         "caseload/import_list.html",
         {"form": form, "page": page, "query": "", "max_mb": services.upload_limit_mb()},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 

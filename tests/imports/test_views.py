@@ -140,6 +140,18 @@ def test_an_upload_too_large_is_refused_with_a_clear_message(
     _refused(client_for(administrator), _xlsx_upload(tmp_path), "larger than 0 MB")
 
 
+def test_an_upload_too_large_is_refused_before_it_is_read(client_for, administrator, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client = client_for(administrator)
+    response = client.post(
+        reverse("import_list"),
+        {"files": SimpleUploadedFile("big.zip", b"PK\x03\x04" + b"0" * (1200 * 1024))},
+    )
+    assert response.status_code == 400
+    assert "The upload is larger than 1 MB." in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
 def test_a_file_of_another_type_is_refused(client_for, administrator):
     upload = SimpleUploadedFile("cases.pdf", b"%PDF-1.4")
     _refused(client_for(administrator), upload, "only .csv, .xlsx and .zip files")
