@@ -118,7 +118,7 @@ class CasePlan:
             self.changed.append(case)
         else:
             self.same += 1
-        if worker_id:
+        if worker_id and run.with_contacts:
             run.holders[case.pk] = worker_id
 
     def _holder_change(self, case: Case, r: dict, worker_id: int | None, values: dict) -> bool:
@@ -155,8 +155,9 @@ class CasePlan:
         run = self.run
         new_cases = [case for case, _ in self.creates]
         run._save_with_history(Case, new_cases, self.changed, list(CASE_FIELDS))
-        for case, r in self.creates:
-            run.case_ids[r["case_ref"]] = case.pk
+        if run.with_contacts:  # only contacts need cases' ids and holders afterwards
+            for case, r in self.creates:
+                run.case_ids[r["case_ref"]] = case.pk
         for case in new_cases + self.changed:
             run.touched_teams.add(case.team_id)
         history = {"default_user": run.by, "default_change_reason": REALLOCATION_NOTE}
@@ -174,8 +175,9 @@ class CasePlan:
             for case, worker_id, started_on, reason in self.starts
         ]
         bulk.insert(Allocation, starts, history=True, user=run.by, reason=IMPORT_NOTE)
-        for allocation in starts:
-            run.holders[allocation.case_id] = allocation.worker_id
+        if run.with_contacts:
+            for allocation in starts:
+                run.holders[allocation.case_id] = allocation.worker_id
         self._write_assessments()
 
     def _write_assessments(self) -> None:

@@ -378,6 +378,7 @@ class CaseloadImport:
         self.touched_teams: set[int] = set()
         self.case_ids: dict[str, int | None] = {}
         self.holders: dict[int, int] = {}
+        self.with_contacts = any(s.name == "contacts" for s in self.present)
         self.now = timezone.now()
         for sheet in self.present:
             apply = getattr(self, f"_apply_{sheet.name}")
