@@ -202,3 +202,21 @@ def test_export_then_import_with_the_command(tmp_path, organisation, capsys):
     )
     call_command("import_caseload", str(tmp_path / "out.xlsx"), "--organisation", organisation.name)
     assert "0 to create, 0 to update, 5 unchanged" in capsys.readouterr().out
+
+
+def test_formula_looking_cells_are_neutralised_on_export_and_read_back_as_typed(
+    tmp_path, organisation
+):
+    data = sample()
+    data["workers"][0]["name"] = '=HYPERLINK("http://evil")'
+    data["participants"][0]["family_name"] = "-Able"
+    run(write_csv(tmp_path / "in", data), organisation)
+    from caseload.imports.exporter import export
+
+    export(organisation, tmp_path / "out", "csv")
+    workers = (tmp_path / "out" / "workers.csv").read_text()
+    assert "'=HYPERLINK" in workers and "\n=HYPERLINK" not in workers
+    assert ",'-Able," in (tmp_path / "out" / "participants.csv").read_text()
+    again = run(tmp_path / "out", organisation, commit=False)
+    assert again.totals()["update"] == 0
+    assert Worker.objects.get(reference="W1").name == '=HYPERLINK("http://evil")'
