@@ -46,5 +46,6 @@ def navigation(request) -> dict:
         unseen = Notification.objects.filter(recipient=user, seen_at__isnull=True).count()
         links.append(("Notifications", "notifications"))
     if role == AccessRole.ADMINISTRATOR:
+        links.append(("Imports", "import_list"))
         links.append(("Background runs", "task_runs"))
     return {"nav_links": links, "unseen_notifications": unseen}
