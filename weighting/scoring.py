@@ -37,6 +37,7 @@ __all__ = [
     "status_after",
     "version_in_force",
     "worker_load",
+    "worker_load_from_totals",
 ]
 
 ZERO = Decimal("0")
@@ -289,9 +290,34 @@ def worker_load(
     Holding exactly the promise is not above it.
     """
     points = list(case_points)
-    return _load_for(
+    return worker_load_from_totals(
         open_cases=len(points),
         weighted_load=sum(points),
+        band=band,
+        fte=fte,
+        reductions=reductions,
+        on=on,
+        default_promise=default_promise,
+        own_promise=own_promise,
+    )
+
+
+def worker_load_from_totals(
+    *,
+    open_cases: int,
+    weighted_load: int,
+    band: Band,
+    fte: Decimal,
+    reductions: Iterable[Reduction],
+    on: date,
+    default_promise: int,
+    own_promise: int | None = None,
+) -> WorkerLoad:
+    """Return a worker's load from their open-case count and points already summed (by the
+    database, for the whole organisation at once); the same rules as :func:`worker_load`."""
+    return _load_for(
+        open_cases=open_cases,
+        weighted_load=weighted_load,
         band=band,
         fte=fte,
         reductions=tuple(reductions),
