@@ -3,7 +3,9 @@
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case as DBCase
+from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from caseload.choices import FlagKind
@@ -45,6 +47,10 @@ def last_start_overdue(frequency: visits.Frequency, today: date) -> date:
     return day
 
 
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def visit_overdue_conditions_bulk(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
     """`visit_overdue_conditions` for every team of the organisation (or `team_ids`) in one
     query: only the overdue cases leave the database."""
@@ -54,33 +60,47 @@ def visit_overdue_conditions_bulk(organisation_id, team_ids=None) -> dict[int, l
         cases = cases.filter(team__service__organisation_id=organisation_id)
     else:
         cases = cases.filter(team_id__in=team_ids)
-    frequencies = visit_frequencies(organisation_id)
-    overdue = Q(pk__in=[])
-    for case_type, frequency in frequencies.items():
-        if not frequency:
-            continue
-        last_start = last_start_overdue(frequency, today)
-        next_day = timezone.make_aware(datetime.combine(last_start + timedelta(days=1), time.min))
-        overdue |= Q(
-            case_type=case_type,
-            opened_on__lte=last_start,
-        ) & (Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=next_day))
+    frequencies = {t: f for t, f in visit_frequencies(organisation_id).items() if f}
+    last_starts = {t: last_start_overdue(f, today) for t, f in frequencies.items()}
+    # Overdue: opened on or before the type's last start, and not seen since (no standing
+    # contact with the person seen from the day after it).
+    last_start = DBCase(
+        *[When(case_type=t, then=Value(day)) for t, day in last_starts.items()],
+        output_field=DateField(),
+    )
+    seen_after = DBCase(
+        *[
+            When(case_type=t, then=Value(_start_of(day + timedelta(days=1))))
+            for t, day in last_starts.items()
+        ],
+        output_field=DateTimeField(),
+    )
+    earliest = _start_of(min(last_starts.values(), default=today) + timedelta(days=1))
+    # The constant lower bound only narrows the scan (every threshold is on or after it).
+    seen_since = (
+        Contact.objects.current()
+        .filter(case=OuterRef("pk"), seen=True, occurred_at__gte=earliest)
+        .filter(occurred_at__gte=OuterRef("seen_after"))
+    )
     last_seen = (
         Contact.objects.current()
         .filter(case=OuterRef("pk"), seen=True)
         .order_by("-occurred_at")
-        .values("occurred_at")[:1]
+        .values(day=TruncDate("occurred_at"))[:1]
     )
     rows = (
-        cases.annotate(last_seen_at=Subquery(last_seen))
-        .filter(overdue)
+        cases.filter(case_type__in=list(last_starts))
+        .annotate(last_start=last_start, seen_after=seen_after)
+        .filter(opened_on__lte=F("last_start"))
+        .filter(~Exists(seen_since))
+        .annotate(last_seen=Subquery(last_seen, output_field=DateField()))
         .order_by("pk")
-        .values_list("pk", "team_id", "reference", "case_type", "opened_on", "last_seen_at")
+        .values_list("pk", "team_id", "reference", "case_type", "opened_on", "last_seen")
     )
     conditions: dict[int, list[Condition]] = defaultdict(list)
-    for pk, team_id, reference, case_type, opened_on, last_seen_at in rows:
+    for pk, team_id, reference, case_type, opened_on, last_seen_day in rows:
         status = visits.visit_status(
-            last_seen=timezone.localtime(last_seen_at).date() if last_seen_at else None,
+            last_seen=last_seen_day,
             opened_on=opened_on,
             frequency=frequencies[case_type],
             today=today,

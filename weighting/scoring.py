@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "Band",
@@ -262,16 +263,39 @@ def _load_for(
     promise: int,
 ) -> WorkerLoad:
     """Build a WorkerLoad from counts already summed and a promise already resolved."""
-    cap = capacity(band, fte, reductions, on)
+    cap, floor, top, bottom = _limits(band, fte, reductions, on)
+    # The same classification as `bandwidth_status`, with the limits worked out once.
+    if weighted_load > top:
+        status = BandwidthStatus.ABOVE
+    elif weighted_load < bottom:
+        status = BandwidthStatus.BELOW
+    else:
+        status = BandwidthStatus.WITHIN
     return WorkerLoad(
         open_cases=open_cases,
         weighted_load=weighted_load,
         capacity=cap,
-        band_floor=_to_cents(band.bottom * effective_fte(fte, reductions, on)),
-        status=bandwidth_status(weighted_load, band, fte, reductions, on),
+        band_floor=floor,
+        status=status,
         promise=promise,
         above_promise=open_cases > promise,
         headroom=cap - weighted_load,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _limits(
+    band: Band, fte: Decimal, reductions: tuple[Reduction, ...], on: date
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Capacity and band floor (to 0.01), and the exact band edges, for a band, FTE and
+    reductions on a day. Most workers share these, so a whole organisation's loads work them
+    out a few hundred times rather than once per worker."""
+    eff = effective_fte(fte, reductions, on)
+    return (
+        _to_cents(band.top * eff),
+        _to_cents(band.bottom * eff),
+        band.top * eff,
+        band.bottom * eff,
     )
 
 

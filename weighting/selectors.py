@@ -445,19 +445,18 @@ held AS (
       AND (c.closed_on IS NULL OR c.closed_on > %s)
       AND NOT (c.status = %s AND c.closed_on IS NULL)
 ),
-case_points AS (
-    SELECT a.case_id, SUM(p.points) AS points
-    FROM {assessment} a
+counts AS (SELECT worker_id, COUNT(*) AS open_cases FROM held GROUP BY worker_id),
+points AS (
+    SELECT h.worker_id, SUM(p.points) AS points
+    FROM held h
+    JOIN {assessment} a ON a.case_id = h.case_id AND a.is_current = %s
     JOIN {factor} f ON f.assessment_id = a.id
-    JOIN points_table p ON p.factor = f.factor AND p.option_code = f."option"
-    WHERE a.is_current = %s
-      AND a.case_id IN (SELECT case_id FROM held)
       AND f.stage = CASE WHEN a.agreed_at IS NOT NULL AND a.agreed_at < %s THEN %s ELSE %s END
-    GROUP BY a.case_id
+    JOIN points_table p ON p.factor = f.factor AND p.option_code = f."option"
+    GROUP BY h.worker_id
 )
-SELECT h.worker_id, COUNT(*), COALESCE(SUM(cp.points), 0)
-FROM held h LEFT JOIN case_points cp ON cp.case_id = h.case_id
-GROUP BY h.worker_id
+SELECT c.worker_id, c.open_cases, COALESCE(p.points, 0)
+FROM counts c LEFT JOIN points p ON p.worker_id = c.worker_id
 """
 
 
