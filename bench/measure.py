@@ -94,9 +94,7 @@ def context() -> Context:
     manager = User.objects.get(username="manager")
     team = Team.objects.filter(managers=manager).order_by("pk").first()
     waiting = (
-        Case.objects.filter(team=team, status=CaseStatus.AWAITING_ALLOCATION)
-        .order_by("pk")
-        .first()
+        Case.objects.filter(team=team, status=CaseStatus.AWAITING_ALLOCATION).order_by("pk").first()
     )
     return Context(team_pk=team.pk, waiting_case_pk=waiting.pk)
 
@@ -294,6 +292,7 @@ def main() -> None:
     out: dict = {"size": args.size}
     if args.sessions:
         write_sessions(Path(args.sessions))
+        print(json.dumps({"sessions": args.sessions}))
         return
     if args.enqueue_recompute_all:
         print(json.dumps(enqueue_recompute_all()))
