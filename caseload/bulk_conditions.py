@@ -8,7 +8,6 @@ bulk. The tests hold the two paths to the same answer.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -23,7 +22,7 @@ from weighting import selectors as weighting
 from weighting.models import CaseAssessment
 
 from .choices import CaseStatus, FlagKind
-from .jobs import Condition, notify_flags_opened
+from .jobs import Condition, RefreshResult, notify_flags_opened
 from .models import Case, Flag, Team, Worker
 
 # Extra bulk condition sources (overdue visits from participants) register here, like
@@ -175,17 +174,8 @@ def organisation_conditions(organisation_id, team_ids=None) -> dict[int, list[Co
     return merged
 
 
-@dataclass
-class SyncResult:
-    """What a bulk flag refresh did."""
-
-    opened: list[Flag] = field(default_factory=list)
-    resolved: int = 0
-    still_open: int = 0
-
-
 @transaction.atomic
-def flags_refresh_organisation(organisation_id, team_ids=None) -> SyncResult:
+def flags_refresh_organisation(organisation_id, team_ids=None) -> RefreshResult:
     """Open flags for conditions that now hold and resolve those that cleared, for every team
     of the organisation (or `team_ids`), in bulk; managers and directors are notified of the
     flags that opened, team by team, as `jobs.flags_refresh_team` does."""
@@ -200,7 +190,7 @@ def flags_refresh_organisation(organisation_id, team_ids=None) -> SyncResult:
         open_flags = open_flags.filter(team__service__organisation_id=organisation_id)
     else:
         open_flags = open_flags.filter(team_id__in=team_ids)
-    result = SyncResult()
+    result = RefreshResult()
     to_resolve, to_update, present = [], [], set()
     for pk, team_id, kind, subject_key, detail in open_flags.values_list(
         "pk", "team_id", "kind", "subject_key", "detail"

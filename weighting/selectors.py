@@ -18,7 +18,14 @@ from caseload.models import Allocation, CapacityReduction, Case, Service, Team, 
 
 from . import scoring
 from .choices import AssessmentStatus, Stage, StandardKind
-from .models import AssessmentFactor, CaseAssessment, Factor, LoadStandard, WeightingScheme
+from .models import (
+    AssessmentFactor,
+    CaseAssessment,
+    Factor,
+    FactorOption,
+    LoadStandard,
+    WeightingScheme,
+)
 
 # --- Schemes -----------------------------------------------------------------------------------
 
@@ -36,13 +43,16 @@ def schemes_for(organisation_id) -> list[WeightingScheme]:
     return sorted(own, key=lambda s: (s.in_force_from, s.version), reverse=True)
 
 
-def scheme_in_force(organisation_id, on: date | None = None) -> WeightingScheme:
-    """The version in force for the organisation on the date, with factors and options."""
+def scheme_in_force(
+    organisation_id, on: date | None = None, *, factors: bool = True
+) -> WeightingScheme:
+    """The version in force for the organisation on the date, with factors and options
+    (unless `factors=False`)."""
     on = on or timezone.localdate()
     versions = schemes_for(organisation_id)
     candidates = [s for s in versions if s.in_force_from <= on] or versions[-1:]
     chosen = max(candidates, key=lambda s: (s.in_force_from, s.version))
-    return with_factors(chosen)
+    return with_factors(chosen) if factors else chosen
 
 
 def with_factors(scheme: WeightingScheme) -> WeightingScheme:
@@ -434,8 +444,7 @@ def estimated_points(case: Case, weight: CaseWeight) -> int:
 # --- Loads summed by the database (whole organisation at once) ----------------------------------
 
 _WORKER_TOTALS_SQL = """
-WITH points_table (factor, option_code, points) AS (VALUES {points_rows}),
-held AS (
+WITH held AS (
     SELECT al.worker_id, al.case_id
     FROM {allocation} al
     JOIN {case} c ON c.id = al.case_id
@@ -452,7 +461,8 @@ points AS (
     JOIN {assessment} a ON a.case_id = h.case_id AND a.is_current = %s
     JOIN {factor} f ON f.assessment_id = a.id
       AND f.stage = CASE WHEN a.agreed_at IS NOT NULL AND a.agreed_at < %s THEN %s ELSE %s END
-    JOIN points_table p ON p.factor = f.factor AND p.option_code = f."option"
+    JOIN {scheme_factor} sf ON sf.scheme_id = %s AND sf.code = f.factor
+    JOIN {scheme_option} p ON p.factor_id = sf.id AND p.code = f."option"
     GROUP BY h.worker_id
 )
 SELECT c.worker_id, c.open_cases, COALESCE(p.points, 0)
@@ -476,11 +486,8 @@ def worker_totals(
     on = on or timezone.localdate()
     if on < timezone.localdate():
         raise ValueError("worker_totals sums today's assessments; use worker_loads for the past")
-    table = points_table(scheme_in_force(organisation_id, on)) or {("", ""): 0}
+    scheme_id = scheme_in_force(organisation_id, on, factors=False).pk
     ops = connection.ops
-    points_params = [
-        value for (factor, option), points in table.items() for value in (factor, option, points)
-    ]
     if team_ids is None:
         team_scope = _ORGANISATION_TEAMS_SQL.format(
             team=Team._meta.db_table, service=Service._meta.db_table
@@ -491,17 +498,17 @@ def worker_totals(
         team_scope = ", ".join(["%s"] * len(team_ids))
         scope_params = team_ids
     sql = _WORKER_TOTALS_SQL.format(
-        points_rows=", ".join(["(%s, %s, %s)"] * len(table)),
         allocation=Allocation._meta.db_table,
         case=Case._meta.db_table,
         worker=Worker._meta.db_table,
         team_scope=team_scope,
         assessment=CaseAssessment._meta.db_table,
         factor=AssessmentFactor._meta.db_table,
+        scheme_factor=Factor._meta.db_table,
+        scheme_option=FactorOption._meta.db_table,
     )
     day = ops.adapt_datefield_value(on)
     params = [
-        *points_params,
         *scope_params,
         day,
         day,
@@ -511,6 +518,7 @@ def worker_totals(
         ops.adapt_datetimefield_value(_end_of(on)),
         Stage.AGREED,
         Stage.PROPOSED,
+        scheme_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)  # noqa: S608 - only table names are formatted in

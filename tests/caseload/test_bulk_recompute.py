@@ -125,3 +125,13 @@ def test_a_case_is_overdue_exactly_when_it_started_on_or_before_the_last_start(f
     for offset in range(-120, 5):
         start = today + timedelta(days=offset)
         assert (due_after(start, frequency) < today) == (start <= last_start), start
+
+
+def test_refreshing_one_team_gives_what_the_team_by_team_refresh_gives(organisation_id):
+    for team_id in Team.objects.order_by("pk").values_list("pk", flat=True):
+        jobs.flags_refresh_team(team_id=team_id)
+    flags = _open_flags()
+    assert flags
+    again = jobs.recompute_all_team_by_team()
+    assert (again["opened"], again["resolved"]) == (0, 0)
+    assert _open_flags() == flags
