@@ -130,11 +130,16 @@ def assessment_conditions(organisation_id, team_ids=None) -> dict[int, list[Cond
     """Factors needing review, or agreed so long ago they are stale, on open cases."""
     end_of_today = weighting._end_of(timezone.localdate())
     stale_before = end_of_today - weighting.stale_after()
+    assessments = CaseAssessment.objects.filter(is_current=True).exclude(
+        case__status=CaseStatus.CLOSED
+    )
+    # Joined, not a subquery of cases in scope: only the few prompted rows meet the cases.
+    if team_ids is None:
+        assessments = assessments.filter(case__team__service__organisation_id=organisation_id)
+    else:
+        assessments = assessments.filter(case__team_id__in=team_ids)
     rows = (
-        CaseAssessment.objects.filter(
-            is_current=True, case__in=_cases_in_scope(organisation_id, team_ids)
-        )
-        .filter(Q(needs_review=True) | Q(agreed_at__lt=stale_before))
+        assessments.filter(Q(needs_review=True) | Q(agreed_at__lt=stale_before))
         .order_by("case_id")
         .values_list("case_id", "case__team_id", "case__reference", "needs_review")
     )
