@@ -51,17 +51,12 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def visit_overdue_conditions_bulk(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
-    """`visit_overdue_conditions` for every team of the organisation (or `team_ids`) in one
-    query: only the overdue cases leave the database."""
-    today = timezone.localdate()
-    cases = Case.objects.open()
-    if team_ids is None:
-        cases = cases.filter(team__service__organisation_id=organisation_id)
-    else:
-        cases = cases.filter(team_id__in=team_ids)
+def overdue_visit_cases(cases, organisation_id, on: date, *, seen_until=None):
+    """The cases in `cases` whose statutory visit is overdue on the date, in one query, each
+    with `last_seen` (the day last seen, or None). `cases` should hold only cases open on the
+    date; `seen_until`, if given, ignores contacts from then on (for a past date)."""
     frequencies = {t: f for t, f in visit_frequencies(organisation_id).items() if f}
-    last_starts = {t: last_start_overdue(f, today) for t, f in frequencies.items()}
+    last_starts = {t: last_start_overdue(f, on) for t, f in frequencies.items()}
     # Overdue: opened on or before the type's last start, and not seen since (no standing
     # contact with the person seen from the day after it).
     last_start = DBCase(
@@ -75,27 +70,36 @@ def visit_overdue_conditions_bulk(organisation_id, team_ids=None) -> dict[int, l
         ],
         output_field=DateTimeField(),
     )
-    earliest = _start_of(min(last_starts.values(), default=today) + timedelta(days=1))
+    earliest = _start_of(min(last_starts.values(), default=on) + timedelta(days=1))
+    seen = Contact.objects.current().filter(case=OuterRef("pk"), seen=True)
+    if seen_until is not None:
+        seen = seen.filter(occurred_at__lt=seen_until)
     # The constant lower bound only narrows the scan (every threshold is on or after it).
-    seen_since = (
-        Contact.objects.current()
-        .filter(case=OuterRef("pk"), seen=True, occurred_at__gte=earliest)
-        .filter(occurred_at__gte=OuterRef("seen_after"))
+    seen_since = seen.filter(occurred_at__gte=earliest).filter(
+        occurred_at__gte=OuterRef("seen_after")
     )
-    last_seen = (
-        Contact.objects.current()
-        .filter(case=OuterRef("pk"), seen=True)
-        .order_by("-occurred_at")
-        .values(day=TruncDate("occurred_at"))[:1]
-    )
-    rows = (
+    last_seen = seen.order_by("-occurred_at").values(day=TruncDate("occurred_at"))[:1]
+    return (
         cases.filter(case_type__in=list(last_starts))
         .annotate(last_start=last_start, seen_after=seen_after)
         .filter(opened_on__lte=F("last_start"))
         .filter(~Exists(seen_since))
         .annotate(last_seen=Subquery(last_seen, output_field=DateField()))
-        .order_by("pk")
-        .values_list("pk", "team_id", "reference", "case_type", "opened_on", "last_seen")
+    ), frequencies
+
+
+def visit_overdue_conditions_bulk(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """`visit_overdue_conditions` for every team of the organisation (or `team_ids`) in one
+    query: only the overdue cases leave the database."""
+    today = timezone.localdate()
+    cases = Case.objects.open()
+    if team_ids is None:
+        cases = cases.filter(team__service__organisation_id=organisation_id)
+    else:
+        cases = cases.filter(team_id__in=team_ids)
+    overdue, frequencies = overdue_visit_cases(cases, organisation_id, today)
+    rows = overdue.order_by("pk").values_list(
+        "pk", "team_id", "reference", "case_type", "opened_on", "last_seen"
     )
     conditions: dict[int, list[Condition]] = defaultdict(list)
     for pk, team_id, reference, case_type, opened_on, last_seen_day in rows:

@@ -270,11 +270,21 @@ def reductions_for(workers) -> dict[int, list[scoring.Reduction]]:
 
 
 def worker_loads(
-    workers, organisation_id, on: date | None = None, weights: dict | None = None
+    workers,
+    organisation_id,
+    on: date | None = None,
+    weights: dict | None = None,
+    *,
+    with_case_ids: bool = True,
 ) -> dict[int, LoadRow]:
-    """Cases against promise and points against bandwidth for each worker on the date."""
+    """Cases against promise and points against bandwidth for each worker on the date.
+    With `with_case_ids=False`, today's loads are summed by the database (`summed_loads`)
+    and the rows' `case_ids` are left empty: for dashboards over many workers."""
     on = on or timezone.localdate()
     workers = list(workers)
+    if not with_case_ids and weights is None and on == timezone.localdate():
+        team_ids = sorted({worker.team_id for worker in workers})
+        return summed_loads(workers, organisation_id, team_ids=team_ids, on=on)
     held = held_on(workers, on)
     if weights is None:
         weights = case_weights([c for ids in held.values() for c in ids], organisation_id, on)

@@ -135,3 +135,27 @@ def test_refreshing_one_team_gives_what_the_team_by_team_refresh_gives(organisat
     again = jobs.recompute_all_team_by_team()
     assert (again["opened"], again["resolved"]) == (0, 0)
     assert _open_flags() == flags
+
+
+@pytest.mark.parametrize("days_ago", [0, 20])
+def test_overdue_visit_counts_by_the_database_are_those_worked_out_case_by_case(
+    organisation_id, days_ago
+):
+    from reports.selectors import overdue_visit_counts, overdue_visit_counts_case_by_case
+
+    on = timezone.localdate() - timedelta(days=days_ago)
+    teams = list(Team.objects.all())
+    expected = overdue_visit_counts_case_by_case(teams, organisation_id, on)
+    assert sum(expected.values()) > 0
+    assert overdue_visit_counts(teams, organisation_id, on) == expected
+
+
+def test_the_dashboards_loads_summed_by_the_database_are_the_loads_case_by_case(
+    organisation_id,
+):
+    workers = list(Worker.objects.all())
+    fast = weighting.worker_loads(workers, organisation_id, with_case_ids=False)
+    plain = weighting.worker_loads(workers, organisation_id)
+    assert {pk: (r.load, r.band, r.kind) for pk, r in fast.items()} == {
+        pk: (r.load, r.band, r.kind) for pk, r in plain.items()
+    }
