@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from caseload.models import Allocation, Case, Organisation, Service, Team, Worker
@@ -99,8 +99,20 @@ def waiting_cases(teams: QuerySet | list, on: date) -> list[tuple[int, date]]:
 
 
 def overdue_visit_counts(teams, organisation_id, on: date) -> dict[int, int]:
-    """Open cases per team whose statutory visit was overdue on the date (three queries).
-    Only visits recorded by then count, so a past date gives that day's answer."""
+    """Open cases per team whose statutory visit was overdue on the date, counted by the
+    database (two queries). Only visits recorded by then count, so a past date gives that
+    day's answer; the same numbers as `overdue_visit_counts_case_by_case`."""
+    from participants.flags import overdue_visit_cases
+
+    cases = Case.objects.filter(open_on(on), team__in=teams)
+    overdue, _ = overdue_visit_cases(cases, organisation_id, on, seen_until=_end_of(on))
+    rows = overdue.order_by().values("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
+    return dict(rows)
+
+
+def overdue_visit_counts_case_by_case(teams, organisation_id, on: date) -> dict[int, int]:
+    """Open cases per team whose statutory visit was overdue on the date (three queries),
+    worked out case by case in Python: the plain statement the tests hold the other to."""
     frequencies = visit_frequencies(organisation_id)
     cases = list(
         Case.objects.filter(open_on(on), team__in=teams).values_list(
@@ -149,7 +161,7 @@ def _staff(teams: list[Team], organisation_id, on: date):
         )
         .order_by("pk")
     )
-    loads = worker_loads(workers, organisation_id, on)
+    loads = worker_loads(workers, organisation_id, on, with_case_ids=False)
     service_of = {team.pk: team.service_id for team in teams}
     rows = []
     for worker in workers:
