@@ -14,7 +14,6 @@ _NAV = {
         ("Weighting", "scheme"),
     ],
     AccessRole.DIRECTOR: [
-        ("Home", "home"),
         ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
@@ -22,7 +21,6 @@ _NAV = {
         ("Standards", "standards"),
     ],
     AccessRole.ADMINISTRATOR: [
-        ("Home", "home"),
         ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
