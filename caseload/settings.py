@@ -259,6 +259,11 @@ ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)
 FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
 RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
 RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
+# The organisation and service dashboards show today's figures from the scheduled snapshot when
+# it is at most this old (else they work them out live).
+DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
+    "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", default=2 * RECOMPUTE_EVERY_MINUTES + 5
+)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 
 CELERY_BEAT_SCHEDULE = {
@@ -270,9 +275,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "security.retention_review_scan",
         "schedule": crontab(hour=2, minute=30),
     },
-    "daily-snapshot": {
+    # Today's figures for the dashboards, every recompute interval; the day's last run (just
+    # before midnight) is the day's record for the trends. Idempotent: a day taken again is
+    # replaced.
+    "snapshot": {
         "task": "reports.snapshot_take",
-        "schedule": crontab(hour=env.int("SNAPSHOT_HOUR", default=23), minute=45),
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
+    "day-end-snapshot": {
+        "task": "reports.snapshot_take",
+        "schedule": crontab(hour=23, minute=58),
     },
     "daily-digests": {
         "task": "caseload.send_digests",

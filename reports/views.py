@@ -4,12 +4,14 @@ Each page loads one report (`reports.selectors.organisation_report`) in a fixed 
 queries, plus the trend from the daily snapshots, and renders tables with their charts."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from caseload.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
@@ -23,7 +25,7 @@ from . import charts, exports
 from . import figures as F
 from .forms import AsOfForm
 from .models import ScopeSnapshot
-from .selectors import Report, Scope, organisation_report
+from .selectors import Report, Scope, organisation_report, report_from_snapshot
 
 # The figures shown as columns when services or teams are compared side by side; the
 # download carries every figure.
@@ -175,7 +177,21 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "trend_fields": [(f, F.LABELS[f][0], F.LABELS[f][1]) for f, _ in TRENDS],
         "trend_charts": _trend_charts(f"trend-{scope.scope}", trend),
         "distribution": _distribution(f"distribution-{scope.scope}", scope.counts),
+        "refresh_minutes": settings.RECOMPUTE_EVERY_MINUTES,
     }
+
+
+def _report(request, organisation, on: date, *, service=None) -> Report:
+    """An organisation's or a service's figures. Today's come from the snapshot the schedule
+    takes every few minutes when it is recent (the whole organisation's figures take seconds
+    at national size); `?live=1`, a past date or a missing or stale snapshot works them out
+    now."""
+    if on == timezone.localdate() and request.GET.get("live") != "1":
+        max_age = timedelta(minutes=settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES)
+        report = report_from_snapshot(organisation, service=service, max_age=max_age)
+        if report is not None:
+            return report
+    return organisation_report(organisation, on, service=service)
 
 
 def _organisation(request):
@@ -221,7 +237,7 @@ def dashboard_organisation(request) -> HttpResponse:
     """The director's dashboard: every figure, the services side by side, trends and the
     distribution."""
     form, on = _as_of(request)
-    report = organisation_report(_organisation(request), on)
+    report = _report(request, _organisation(request), on)
     context = _page(
         request, report, report.organisation_scope, children=report.services, kind="service"
     )
@@ -234,7 +250,7 @@ def dashboard_service(request, pk: int) -> HttpResponse:
     """One service: its figures and its teams side by side."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
-    report = organisation_report(service.organisation, on, service=service)
+    report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
     return render(request, "reports/dashboard.html", {**context, "form": form})
@@ -314,7 +330,7 @@ def evidence_pack(request, pk: int) -> HttpResponse:
     needed, with each team."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
-    report = organisation_report(service.organisation, on, service=service)
+    report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
     audit_record(
@@ -382,7 +398,7 @@ def _export(request, report: Report, scope: Scope, *, children: list[Scope], tea
 @role_required(*DIRECTORS_AND_ADMINS)
 def dashboard_organisation_export(request) -> HttpResponse:
     _, on = _as_of(request)
-    report = organisation_report(_organisation(request), on)
+    report = _report(request, _organisation(request), on)
     return _export(request, report, report.organisation_scope, children=report.services)
 
 
@@ -391,7 +407,7 @@ def dashboard_organisation_export(request) -> HttpResponse:
 def dashboard_service_export(request, pk: int) -> HttpResponse:
     service = _service_for(request, pk)
     _, on = _as_of(request)
-    report = organisation_report(service.organisation, on, service=service)
+    report = _report(request, service.organisation, on, service=service)
     return _export(request, report, report.service(service.pk), children=report.teams)
 
 

@@ -360,7 +360,7 @@ def test_the_dashboards_make_the_same_number_of_queries_for_a_bigger_organisatio
 
 
 # Four fewer since today's loads are summed by the database (weighting.selectors.summed_loads).
-PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 15, 16, 18
+PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 17, 18, 18
 
 
 def test_take_snapshots_fills_month_ends_and_refuses_a_silly_number(team):
@@ -389,3 +389,34 @@ def test_todays_figures_summed_in_the_database_match_replaying_each_case(db):
     assert [s.row() for s in fast.scopes()] == [s.row() for s in replayed.scopes()]
     assert fast.organisation_scope.figures["overdue_visits"] > 0
     assert fast.organisation_scope.figures["weighted_load"] > 0
+
+
+def test_todays_organisation_dashboard_reads_a_recent_snapshot_and_says_when_it_was_taken(
+    client_for, director, team, other_team
+):
+    worker = WorkerFactory(team=team)
+    bulk_cases(team, 4, worker=worker)
+    services.snapshot_take()
+    bulk_cases(team, 3, worker=worker)  # after the snapshot: shown only when worked out live
+    client = client_for(director)
+    url = reverse("dashboard_organisation")
+    from_snapshot = client.get(url)
+    assert from_snapshot.context["report"].taken_at is not None
+    assert from_snapshot.context["scope"].figures["cases_allocated"] == 4
+    assert "Figures as of" in from_snapshot.content.decode()
+    live = client.get(url + "?live=1")
+    assert live.context["scope"].figures["cases_allocated"] == 7
+    assert _queries(client, url) < _queries(client, url + "?live=1")
+    service = client.get(reverse("dashboard_service", args=[team.service_id]))
+    assert service.context["scope"].figures["cases_allocated"] == 4
+
+
+def test_a_stale_or_incomplete_snapshot_is_not_used(client_for, director, team, settings):
+    bulk_cases(team, 2, worker=WorkerFactory(team=team))
+    services.snapshot_take()
+    ScopeSnapshot.objects.update(taken_at=timezone.now() - timedelta(hours=2))
+    client = client_for(director)
+    assert client.get(reverse("dashboard_organisation")).context["report"].taken_at is None
+    services.snapshot_take()
+    TeamFactory(service=team.service)  # a team the snapshot has not seen yet
+    assert client.get(reverse("dashboard_organisation")).context["report"].taken_at is None
