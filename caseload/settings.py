@@ -260,9 +260,11 @@ FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
 RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
 RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
 # The organisation and service dashboards show today's figures from the scheduled snapshot when
-# it is at most this old (else they work them out live).
+# it is at most this old (else they work them out live). 0 = always live, the default when no
+# beat runs (the embedded demo), since nothing would refresh the snapshot.
 DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
-    "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", default=2 * RECOMPUTE_EVERY_MINUTES + 5
+    "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES",
+    default=0 if CELERY_TASK_ALWAYS_EAGER else 2 * RECOMPUTE_EVERY_MINUTES + 5,
 )
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 

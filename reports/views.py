@@ -186,8 +186,9 @@ def _report(request, organisation, on: date, *, service=None) -> Report:
     takes every few minutes when it is recent (the whole organisation's figures take seconds
     at national size); `?live=1`, a past date or a missing or stale snapshot works them out
     now."""
-    if on == timezone.localdate() and request.GET.get("live") != "1":
-        max_age = timedelta(minutes=settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES)
+    minutes = settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES
+    if minutes and on == timezone.localdate() and request.GET.get("live") != "1":
+        max_age = timedelta(minutes=minutes)
         report = report_from_snapshot(organisation, service=service, max_age=max_age)
         if report is not None:
             return report

@@ -392,8 +392,9 @@ def test_todays_figures_summed_in_the_database_match_replaying_each_case(db):
 
 
 def test_todays_organisation_dashboard_reads_a_recent_snapshot_and_says_when_it_was_taken(
-    client_for, director, team, other_team
+    client_for, director, team, other_team, settings
 ):
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 35
     worker = WorkerFactory(team=team)
     bulk_cases(team, 4, worker=worker)
     services.snapshot_take()
@@ -412,6 +413,7 @@ def test_todays_organisation_dashboard_reads_a_recent_snapshot_and_says_when_it_
 
 
 def test_a_stale_or_incomplete_snapshot_is_not_used(client_for, director, team, settings):
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 35
     bulk_cases(team, 2, worker=WorkerFactory(team=team))
     services.snapshot_take()
     ScopeSnapshot.objects.update(taken_at=timezone.now() - timedelta(hours=2))
@@ -420,3 +422,12 @@ def test_a_stale_or_incomplete_snapshot_is_not_used(client_for, director, team, 
     services.snapshot_take()
     TeamFactory(service=team.service)  # a team the snapshot has not seen yet
     assert client.get(reverse("dashboard_organisation")).context["report"].taken_at is None
+
+
+def test_without_a_schedule_the_dashboards_are_always_live(client_for, director, team, settings):
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 0  # the embedded demo: no beat to refresh it
+    services.snapshot_take()
+    assert (
+        client_for(director).get(reverse("dashboard_organisation")).context["report"].taken_at
+        is None
+    )
