@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test e2e screenshots lint audit serve migrate worker beat clean
+.PHONY: demo test e2e screenshots lint audit serve migrate worker beat clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Caseload needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,17 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/bandit -q -r caseload participants weighting reports security -x '*/migrations/*' --severity-level high
 	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --strict
+
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+# Seeds council and national sizes into PostgreSQL (reused when already there), measures,
+# prints a table and writes bench/results.json. See docs/performance.md.
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 worker: $(STAMP)
 	$(BIN)/celery -A caseload worker --loglevel=INFO

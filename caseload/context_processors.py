@@ -7,6 +7,7 @@ _NAV = {
     AccessRole.CASEWORKER: [("My caseload", "my_caseload"), ("People", "participant_list")],
     AccessRole.MANAGER: [
         ("Home", "home"),
+        ("Dashboard", "dashboard"),
         ("My teams", "team_list"),
         ("My caseload", "my_caseload"),
         ("People", "participant_list"),
@@ -14,6 +15,7 @@ _NAV = {
     ],
     AccessRole.DIRECTOR: [
         ("Home", "home"),
+        ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
         ("Weighting", "scheme"),
@@ -21,6 +23,7 @@ _NAV = {
     ],
     AccessRole.ADMINISTRATOR: [
         ("Home", "home"),
+        ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
         ("Weighting", "scheme"),

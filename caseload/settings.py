@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "security.retention_review_scan",
         "schedule": crontab(hour=2, minute=30),
     },
+    "daily-snapshot": {
+        "task": "reports.snapshot_take",
+        "schedule": crontab(hour=env.int("SNAPSHOT_HOUR", default=23), minute=45),
+    },
     "daily-digests": {
         "task": "caseload.send_digests",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),

@@ -28,6 +28,7 @@ urlpatterns = [
     path("people/", include("participants.urls")),
     path("weighting/", include("weighting.urls")),
     path("security/", include("security.urls")),
+    path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
     path("", include("participants.contact_urls")),
     path("healthz/", views.healthz, name="healthz"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "Band",
@@ -37,6 +38,7 @@ __all__ = [
     "status_after",
     "version_in_force",
     "worker_load",
+    "worker_load_from_totals",
 ]
 
 ZERO = Decimal("0")
@@ -261,16 +263,39 @@ def _load_for(
     promise: int,
 ) -> WorkerLoad:
     """Build a WorkerLoad from counts already summed and a promise already resolved."""
-    cap = capacity(band, fte, reductions, on)
+    cap, floor, top, bottom = _limits(band, fte, reductions, on)
+    # The same classification as `bandwidth_status`, with the limits worked out once.
+    if weighted_load > top:
+        status = BandwidthStatus.ABOVE
+    elif weighted_load < bottom:
+        status = BandwidthStatus.BELOW
+    else:
+        status = BandwidthStatus.WITHIN
     return WorkerLoad(
         open_cases=open_cases,
         weighted_load=weighted_load,
         capacity=cap,
-        band_floor=_to_cents(band.bottom * effective_fte(fte, reductions, on)),
-        status=bandwidth_status(weighted_load, band, fte, reductions, on),
+        band_floor=floor,
+        status=status,
         promise=promise,
         above_promise=open_cases > promise,
         headroom=cap - weighted_load,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _limits(
+    band: Band, fte: Decimal, reductions: tuple[Reduction, ...], on: date
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Capacity and band floor (to 0.01), and the exact band edges, for a band, FTE and
+    reductions on a day. Most workers share these, so a whole organisation's loads work them
+    out a few hundred times rather than once per worker."""
+    eff = effective_fte(fte, reductions, on)
+    return (
+        _to_cents(band.top * eff),
+        _to_cents(band.bottom * eff),
+        band.top * eff,
+        band.bottom * eff,
     )
 
 
@@ -289,9 +314,34 @@ def worker_load(
     Holding exactly the promise is not above it.
     """
     points = list(case_points)
-    return _load_for(
+    return worker_load_from_totals(
         open_cases=len(points),
         weighted_load=sum(points),
+        band=band,
+        fte=fte,
+        reductions=reductions,
+        on=on,
+        default_promise=default_promise,
+        own_promise=own_promise,
+    )
+
+
+def worker_load_from_totals(
+    *,
+    open_cases: int,
+    weighted_load: int,
+    band: Band,
+    fte: Decimal,
+    reductions: Iterable[Reduction],
+    on: date,
+    default_promise: int,
+    own_promise: int | None = None,
+) -> WorkerLoad:
+    """Return a worker's load from their open-case count and points already summed (by the
+    database, for the whole organisation at once); the same rules as :func:`worker_load`."""
+    return _load_for(
+        open_cases=open_cases,
+        weighted_load=weighted_load,
         band=band,
         fte=fte,
         reductions=tuple(reductions),

@@ -14,11 +14,18 @@ from django.utils import timezone
 
 from caseload.access import manages_team
 from caseload.choices import CaseStatus, ExperienceBand, WorkerRole
-from caseload.models import Allocation, CapacityReduction, Case, Team, Worker
+from caseload.models import Allocation, CapacityReduction, Case, Service, Team, Worker
 
 from . import scoring
 from .choices import AssessmentStatus, Stage, StandardKind
-from .models import AssessmentFactor, CaseAssessment, Factor, LoadStandard, WeightingScheme
+from .models import (
+    AssessmentFactor,
+    CaseAssessment,
+    Factor,
+    FactorOption,
+    LoadStandard,
+    WeightingScheme,
+)
 
 # --- Schemes -----------------------------------------------------------------------------------
 
@@ -36,13 +43,16 @@ def schemes_for(organisation_id) -> list[WeightingScheme]:
     return sorted(own, key=lambda s: (s.in_force_from, s.version), reverse=True)
 
 
-def scheme_in_force(organisation_id, on: date | None = None) -> WeightingScheme:
-    """The version in force for the organisation on the date, with factors and options."""
+def scheme_in_force(
+    organisation_id, on: date | None = None, *, factors: bool = True
+) -> WeightingScheme:
+    """The version in force for the organisation on the date, with factors and options
+    (unless `factors=False`)."""
     on = on or timezone.localdate()
     versions = schemes_for(organisation_id)
     candidates = [s for s in versions if s.in_force_from <= on] or versions[-1:]
     chosen = max(candidates, key=lambda s: (s.in_force_from, s.version))
-    return with_factors(chosen)
+    return with_factors(chosen) if factors else chosen
 
 
 def with_factors(scheme: WeightingScheme) -> WeightingScheme:
@@ -260,11 +270,21 @@ def reductions_for(workers) -> dict[int, list[scoring.Reduction]]:
 
 
 def worker_loads(
-    workers, organisation_id, on: date | None = None, weights: dict | None = None
+    workers,
+    organisation_id,
+    on: date | None = None,
+    weights: dict | None = None,
+    *,
+    with_case_ids: bool = True,
 ) -> dict[int, LoadRow]:
-    """Cases against promise and points against bandwidth for each worker on the date."""
+    """Cases against promise and points against bandwidth for each worker on the date.
+    With `with_case_ids=False`, today's loads are summed by the database (`summed_loads`)
+    and the rows' `case_ids` are left empty: for dashboards over many workers."""
     on = on or timezone.localdate()
     workers = list(workers)
+    if not with_case_ids and weights is None and on == timezone.localdate():
+        team_ids = sorted({worker.team_id for worker in workers})
+        return summed_loads(workers, organisation_id, team_ids=team_ids, on=on)
     held = held_on(workers, on)
     if weights is None:
         weights = case_weights([c for ids in held.values() for c in ids], organisation_id, on)
@@ -429,3 +449,126 @@ def estimated_points(case: Case, weight: CaseWeight) -> int:
         return weight.total
     table = points_table(weight.scheme)
     return table.get(("case_type", case.case_type), 0) + table.get(("court", case.court), 0)
+
+
+# --- Loads summed by the database (whole organisation at once) ----------------------------------
+
+_WORKER_TOTALS_SQL = """
+WITH held AS (
+    SELECT al.worker_id, al.case_id
+    FROM {allocation} al
+    JOIN {case} c ON c.id = al.case_id
+    JOIN {worker} w ON w.id = al.worker_id
+    WHERE w.team_id IN ({team_scope})
+      AND al.started_on <= %s AND (al.ended_on IS NULL OR al.ended_on > %s)
+      AND (c.closed_on IS NULL OR c.closed_on > %s)
+      AND NOT (c.status = %s AND c.closed_on IS NULL)
+),
+counts AS (SELECT worker_id, COUNT(*) AS open_cases FROM held GROUP BY worker_id),
+points AS (
+    SELECT h.worker_id, SUM(p.points) AS points
+    FROM held h
+    JOIN {assessment} a ON a.case_id = h.case_id AND a.is_current = %s
+    JOIN {factor} f ON f.assessment_id = a.id
+      AND f.stage = CASE WHEN a.agreed_at IS NOT NULL AND a.agreed_at < %s THEN %s ELSE %s END
+    JOIN {scheme_factor} sf ON sf.scheme_id = %s AND sf.code = f.factor
+    JOIN {scheme_option} p ON p.factor_id = sf.id AND p.code = f."option"
+    GROUP BY h.worker_id
+)
+SELECT c.worker_id, c.open_cases, COALESCE(p.points, 0)
+FROM counts c LEFT JOIN points p ON p.worker_id = c.worker_id
+"""
+
+
+_ORGANISATION_TEAMS_SQL = (
+    "SELECT t.id FROM {team} t JOIN {service} s ON s.id = t.service_id WHERE s.organisation_id = %s"
+)
+
+
+def worker_totals(
+    *, organisation_id, team_ids=None, on: date | None = None
+) -> dict[int, tuple[int, int]]:
+    """Open cases held and their summed points, per worker of the organisation's teams (or of
+    `team_ids`), in one SQL aggregate: the same figures as `worker_loads` computes case by case
+    in Python. Only for today: past dates need the assessment history (`assessments_on`)."""
+    from django.db import connection
+
+    on = on or timezone.localdate()
+    if on < timezone.localdate():
+        raise ValueError("worker_totals sums today's assessments; use worker_loads for the past")
+    scheme_id = scheme_in_force(organisation_id, on, factors=False).pk
+    ops = connection.ops
+    if team_ids is None:
+        team_scope = _ORGANISATION_TEAMS_SQL.format(
+            team=Team._meta.db_table, service=Service._meta.db_table
+        )
+        scope_params = [organisation_id]
+    else:
+        team_ids = [int(pk) for pk in team_ids] or [0]
+        team_scope = ", ".join(["%s"] * len(team_ids))
+        scope_params = team_ids
+    sql = _WORKER_TOTALS_SQL.format(
+        allocation=Allocation._meta.db_table,
+        case=Case._meta.db_table,
+        worker=Worker._meta.db_table,
+        team_scope=team_scope,
+        assessment=CaseAssessment._meta.db_table,
+        factor=AssessmentFactor._meta.db_table,
+        scheme_factor=Factor._meta.db_table,
+        scheme_option=FactorOption._meta.db_table,
+    )
+    day = ops.adapt_datefield_value(on)
+    params = [
+        *scope_params,
+        day,
+        day,
+        day,
+        CaseStatus.CLOSED,
+        True,
+        ops.adapt_datetimefield_value(_end_of(on)),
+        Stage.AGREED,
+        Stage.PROPOSED,
+        scheme_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # noqa: S608 - only table names are formatted in
+        return {worker_id: (int(n), int(points)) for worker_id, n, points in cursor.fetchall()}
+
+
+def summed_loads(
+    workers, organisation_id, *, team_ids=None, on: date | None = None
+) -> dict[int, LoadRow]:
+    """`worker_loads` for today with the counting and summing done by the database
+    (`worker_totals`), for pages and jobs over many workers. The rows' `case_ids` are empty:
+    use `worker_loads` where the cases themselves are needed."""
+    on = on or timezone.localdate()
+    workers = list(workers)
+    totals = worker_totals(organisation_id=organisation_id, team_ids=team_ids, on=on)
+    standards = standards_for(organisation_id)
+    reductions = (
+        reductions_for(workers)
+        if len(workers) < 1000
+        else _organisation_reductions(organisation_id)
+    )
+    rows = {}
+    for worker in workers:
+        kind = standard_kind(worker)
+        standard = standards[kind]
+        band = scoring.Band(Decimal(standard.band_bottom), Decimal(standard.band_top))
+        open_cases, points = totals.get(worker.pk, (0, 0))
+        load = scoring.worker_load_from_totals(
+            open_cases=open_cases,
+            weighted_load=points,
+            band=band,
+            fte=worker.fte,
+            reductions=reductions.get(worker.pk, []),
+            on=on,
+            default_promise=standard.caseload_promise,
+            own_promise=worker.caseload_promise,
+        )
+        rows[worker.pk] = LoadRow(worker, load, band, kind, [])
+    return rows
+
+
+def _organisation_reductions(organisation_id) -> dict[int, list[scoring.Reduction]]:
+    return reductions_for(Worker.objects.filter(team__service__organisation_id=organisation_id))

@@ -35,6 +35,10 @@ SKIP = {
     "subject_access_export": "a download, reached from the subject access confirmation",
     "import_confirm": "POST only, from a checked import's page (tests/imports/test_views.py)",
     "two_factor": "only reached in the middle of signing in; the sign-in journeys cover it",
+    "dashboard": "redirects to the role's own dashboard, which is swept",
+    "dashboard_organisation_export": "a download (CSV or XLSX), reached from the dashboard",
+    "dashboard_service_export": "a download (CSV or XLSX), reached from the dashboard",
+    "dashboard_team_export": "a download (CSV or XLSX), reached from the dashboard",
 }
 
 # Pages for people who are signed out.
@@ -63,6 +67,10 @@ ROLE_FOR = {
     "task_runs": "admin",
     "contact_export": "manager",
     "visit_policies": "director",
+    "dashboard_organisation": "director",
+    "dashboard_service": "director",
+    "evidence_pack": "director",
+    "dashboard_team": "manager",
     "import_list": "admin",
     "import_detail": "admin",
     "import_template": "admin",
@@ -109,6 +117,9 @@ ARGS = {
     "worker_leaver": lambda s: [s.caseworker.worker.pk],
     "worker_update": lambda s: [s.caseworker.worker.pk],
     "reduction_add": lambda s: [s.caseworker.worker.pk],
+    "dashboard_team": lambda s: [s.team.pk],
+    "dashboard_service": lambda s: [s.team.service_id],
+    "evidence_pack": lambda s: [s.team.service_id],
     "import_detail": lambda s: [_import_run_with_problems(s)],
 }
 
@@ -160,6 +171,24 @@ EXTRA_STATES = [
     State("case_detail", "not found", "caseworker", "/cases/999999/", status=404),
     State("home", "manager", "manager", "/"),
     State("home", "director", "director", "/"),
+    State(
+        "dashboard_organisation",
+        "filtered to nothing",
+        "director",
+        "/reports/organisation/?q=Zzyzx",
+    ),
+    State(
+        "dashboard_organisation",
+        "a date in the future refused",
+        "director",
+        "/reports/organisation/?on=2999-01-01",
+    ),
+    State(
+        "dashboard_organisation",
+        "sorted, on a past date",
+        "director",
+        "/reports/organisation/?on=2026-06-30&sort=-caseload_per_fte",
+    ),
 ]
 
 

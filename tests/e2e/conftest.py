@@ -20,6 +20,7 @@ from django.db import connections
 from django.test import Client
 
 from caseload import demo
+from reports.services import snapshot_backfill
 from security.demo import demo_two_factor_enrol
 from tests.conftest import _skip_or_fail
 from tests.e2e.ui import AXE_SCRIPT, DESKTOP, UI
@@ -86,6 +87,7 @@ def seeded_site(browser, django_db_setup, django_db_blocker, live_server):
     """The live server's base URL, with the small demo organisation seeded for this module."""
     with django_db_blocker.unblock():
         demo.seed(size="small", seed=1)
+        snapshot_backfill(months=12)  # as `seed_demo` does, so the dashboards have trends
         demo_two_factor_enrol()
         yield live_server.url
         call_command("flush", verbosity=0, interactive=False)

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.e2e.ui import expect
+
 
 def test_a_caseworker_finds_a_person_from_their_caseload_and_opens_their_case(open_browser):
     ui = open_browser()
@@ -111,6 +113,31 @@ def test_a_director_drills_from_the_organisation_to_a_team(open_browser):
     ui.logout()
 
 
+def test_a_director_drills_from_the_dashboard_to_a_team_and_downloads_an_export(open_browser):
+    ui = open_browser()
+    ui.login("director")
+    ui.nav("Dashboard")
+    ui.expect_heading("Northshire County Council")
+    ui.expect_text("Caseload per FTE (DfE method)")
+    expect(ui.page.locator("main svg.chart").first).to_be_visible()
+    service = ui.page.locator("main table.compare-table tbody th a").first.inner_text()
+
+    ui.click_link(service)
+    ui.expect_heading(service)
+    team = ui.page.locator("main table.compare-table tbody th a").first.inner_text()
+    ui.click_link(team)
+    ui.expect_heading(team)
+    ui.expect_text("Members")
+
+    with ui.page.expect_download() as download:
+        ui.page.locator("main a", has_text="CSV").first.click()
+    path = download.value.path()
+    header = open(path, encoding="utf-8").readline()
+    assert header.startswith("worker,role,fte,open_cases,promise")
+    assert download.value.suggested_filename.endswith(".csv")
+    ui.logout()
+
+
 def test_after_signing_out_pages_ask_to_sign_in_again(open_browser):
     ui = open_browser("manager")
     ui.goto("home")
@@ -118,3 +145,39 @@ def test_after_signing_out_pages_ask_to_sign_in_again(open_browser):
     ui.goto("team_list")
     ui.expect_heading("Sign in to Caseload")
     assert ui.path().startswith("/accounts/login/?next=")
+
+
+def test_a_caseworker_logs_a_visit_and_a_failed_attempt_from_their_caseload(open_browser):
+    ui = open_browser()
+    ui.login("caseworker")
+    ui.nav("My caseload")
+    ui.expect_heading("My caseload")
+    row = ui.page.locator("main table tbody tr").first
+    reference = row.locator("td a").first.inner_text()
+    row.get_by_role("link", name=re.compile("^Log contact")).click()
+    ui.expect_heading(re.compile("Log a contact|Log contact"))
+
+    main = ui.page.locator("main")
+    main.get_by_role("radio", name="Home visit").check()
+    main.get_by_role("radio", name=re.compile("^Yes")).check()
+    ui.fill_form({"Duration (minutes)": "45", "Travel (minutes)": "20"})
+    ui.fill_form({"Notes": "Saw the family at home; plan reviewed."}, submit="Log contact")
+    ui.expect_message("Visit logged")
+    ui.expect_heading("My caseload")  # back where they started
+
+    ui.page.locator("main table tbody tr", has_text=reference).get_by_role(
+        "link", name=re.compile("^Log contact")
+    ).click()
+    main.get_by_role("radio", name="Home visit").check()
+    main.get_by_role("radio", name=re.compile("^No")).check()
+    ui.fill_form(
+        {"Duration (minutes)": "5", "Notes": "No answer at the door."}, submit="Log contact"
+    )
+    ui.expect_message("Attempt logged")
+
+    ui.click_link(reference)
+    ui.expect_text("Saw the family at home")
+    ui.expect_text("No answer at the door.")
+    ui.expect_text("Last seen")
+    ui.expect_accessible("case page after a visit and an attempt")
+    ui.logout()

@@ -64,3 +64,40 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(open_bro
     focus = ui.expect_visible_focus()
     assert ui.page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
     assert focus["tag"] == "a"
+
+
+def test_a_manager_allocates_a_case_from_the_queue_with_the_keyboard_alone(open_browser):
+    ui = open_browser()
+    keys = ui.page.keyboard
+    ui.goto("login")
+    ui.tab_to("Username")
+    keys.type("manager")
+    ui.tab_to("Password")
+    keys.type("caseload-demo-2026")
+    keys.press("Enter")
+    team = ui.page.locator("main h2 a").first.inner_text().strip()
+    ui.tab_to(team)
+    keys.press("Enter")
+    ui.expect_heading(team)
+    ui.tab_to(re.compile(r"^Queue \("))
+    keys.press("Enter")
+    ui.expect_heading(re.compile("Queue for"))
+    ui.tab_to(re.compile(r"^Allocate\s+case"))
+    keys.press("Enter")
+    ui.expect_heading(re.compile("Allocate case"))
+
+    fits = ui.page.locator("main tbody tr", has_text="Within promise and band")
+    wanted = fits.first.locator("th label").inner_text().strip()
+    first = ui.page.locator("main tbody input[type=radio]").first.get_attribute("id")
+    first_name = ui.page.locator(f"label[for={first}]").inner_text().strip()
+    ui.tab_to(first_name)  # into the table of workers: focus lands on the first radio button
+    for _ in range(30):  # arrow keys move through a radio group, choosing as they go
+        if ui.focused()["name"].startswith(wanted):
+            break
+        keys.press("ArrowDown")
+    keys.press("Space")
+    assert ui.page.get_by_label(wanted, exact=True).is_checked()
+    ui.tab_to("Allocate")
+    ui.expect_visible_focus()
+    keys.press("Enter")
+    ui.expect_message(f"allocated to {wanted}")

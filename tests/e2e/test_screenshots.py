@@ -18,9 +18,16 @@ def test_screenshots_of_the_main_pages(open_browser, screenshot_dir):
     ui.goto(ui.first_link_to("team_detail"))
     shots.append(ui.screenshot("manager-team"))
 
+    ui.goto("dashboard")
+    shots.append(ui.screenshot("manager-dashboard"))
+
     ui = open_browser("director")
     ui.goto("home")
     shots.append(ui.screenshot("director-home"))
+    ui.goto("dashboard_organisation")
+    shots.append(ui.screenshot("director-dashboard"))
+    ui.goto(ui.first_link_to("dashboard_service"))
+    shots.append(ui.screenshot("director-service-dashboard"))
 
     for shot in shots:
         assert shot.parent == screenshot_dir

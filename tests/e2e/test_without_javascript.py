@@ -36,3 +36,18 @@ def test_the_navigation_is_usable_on_a_narrow_screen_without_javascript(open_bro
     ui.expect_heading("Teams")
     ui.click_button("Sign out")
     ui.expect_heading("Sign in to Caseload")
+
+
+def test_a_director_sorts_filters_and_dates_the_dashboard_without_javascript(open_browser):
+    ui = open_browser("director", javascript=False)
+    ui.goto("dashboard_organisation")
+    ui.expect_heading("Northshire County Council")
+    table = ui.page.locator("main table.compare-table")
+    ui.click_link("Highest caseload", within="main table.compare-table")
+    expect(table.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
+    first = table.locator("tbody th a").first.inner_text()
+    ui.fill_form({"Service name contains": first[:6]}, submit="Filter")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    ui.fill_form({"Figures on": "2026-06-30"}, submit="Show")
+    ui.expect_heading("Northshire County Council")
+    ui.expect_text("30 June 2026")

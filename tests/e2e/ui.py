@@ -159,6 +159,7 @@ class UI:
         if password is None:  # a successful sign-in leaves the login page
             self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
         if "/two-factor/" in self.page.url:  # directors and administrators: two-step sign-in
+            _wait_for_a_fresh_code()
             self.page.fill("#id_code", demo_totp_code())
             self.page.locator("main form button[type=submit]").first.click()
             self.page.wait_for_url(lambda url: "/two-factor/" not in url)
@@ -339,6 +340,21 @@ def describe_violations(violations: list[dict]) -> str:
             target = " ".join(str(t) for t in node["target"])
             lines.append(f"    {target}: {node.get('failureSummary', '').splitlines()[-1:]}")
     return "\n".join(lines)
+
+
+_last_step = {"step": None}
+
+
+def _wait_for_a_fresh_code() -> None:
+    """A two-step code is accepted once (replay protection): when the last sign-in used this
+    30-second step's code, wait for the next step."""
+    import time
+
+    step = int(time.time() // 30)
+    if _last_step["step"] == step:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        step = int(time.time() // 30)
+    _last_step["step"] = step
 
 
 def demo_totp_code() -> str:

@@ -32,6 +32,9 @@ KIND_BY_PREFIX = {
     "flag_": "flag",
     "contact_": "contact",
     "scheme_version": "scheme",
+    "dashboard_team": "team",
+    "dashboard_service": "service",
+    "evidence_pack": "service",
     "import_": "import_run",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
@@ -66,6 +69,9 @@ NO_OBJECT_PAGES = {
     "task_runs",
     "contact_export",
     "visit_policies",
+    "dashboard",
+    "dashboard_organisation",
+    "dashboard_organisation_export",
     "import_list",
     "import_template",
 }
@@ -127,6 +133,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "case": case.pk,
         "participant": case.participant_id,
         "team": team.pk,
+        "service": team.service_id,
         "worker": worker.pk,
         "flag": flag.pk,
         "contact": contact.pk,

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from caseload import demo
+from reports.services import snapshot_backfill
 from security.demo import demo_two_factor_enrol
 
 
@@ -20,8 +21,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="Empty the database first (destroys data)."
         )
+        parser.add_argument(
+            "--trend-months",
+            type=int,
+            default=None,
+            help="Month-end snapshots to take from allocation history for the dashboards' "
+            "trends (default 12; 0 at national size).",
+        )
 
-    def handle(self, *args, size, seed, if_empty, replace, **options):
+    def handle(self, *args, size, seed, if_empty, replace, trend_months, **options):
         if demo.has_data():
             if replace:
                 call_command("flush", interactive=False, verbosity=0)
@@ -38,6 +46,10 @@ class Command(BaseCommand):
         result = demo.seed(size=size, seed=seed)
         counts = ", ".join(f"{value:,} {name}" for name, value in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {result.organisation} ({size}): {counts}."))
+        months = trend_months if trend_months is not None else (0 if size == "national" else 12)
+        if months:
+            taken = snapshot_backfill(months=months)
+            self.stdout.write(f"Took {taken['days']} daily snapshots for the dashboards' trends.")
         self._print_logins(result.logins)
         self._print_two_factor(demo_two_factor_enrol())
 

@@ -1,0 +1,19 @@
+"""The pages the bench times: one line per page, (name, URL builder, who signs in).
+
+A URL builder takes the bench's context (the demo manager's team, a case waiting in it) and
+returns a path; a page whose URL name does not exist yet is reported as "not yet available".
+"minimal" is the yardstick: a signed-in page that loads next to nothing.
+"""
+
+from django.urls import reverse
+
+PAGES = [
+    ("minimal", lambda ctx: reverse("password_change"), "caseworker"),
+    ("my_caseload", lambda ctx: reverse("my_caseload"), "caseworker"),
+    ("allocation_queue", lambda ctx: reverse("team_queue", args=[ctx.team_pk]), "manager"),
+    ("allocate_case", lambda ctx: reverse("case_allocate", args=[ctx.waiting_case_pk]), "manager"),
+    ("team_detail", lambda ctx: reverse("team_detail", args=[ctx.team_pk]), "manager"),
+    ("organisation", lambda ctx: reverse("organisation"), "director"),
+    ("director_dashboard", lambda ctx: reverse("dashboard_organisation"), "director"),
+    ("team_dashboard", lambda ctx: reverse("dashboard_team", args=[ctx.team_pk]), "manager"),
+]

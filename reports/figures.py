@@ -1,0 +1,211 @@
+"""The figures a director needs, from plain rows: no database here.
+
+Every definition is in `docs/figures.md`; the names below are the report's field names, in the
+order the report prints them. The database work (who held what on a date, loads, waiting cases,
+overdue visits) is in `reports.selectors`, which turns it into the rows this module reads.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from caseload.choices import MANAGER_ROLES
+from weighting import scoring
+
+FIELDS = (
+    "caseload_per_fte",
+    "practitioner_caseload_per_fte",
+    "all_staff_caseload_per_fte",
+    "caseload_per_fte_incl_unallocated",
+    "vacancy_adjusted_caseload_per_fte",
+    "vacancy_adjusted_incl_unallocated_per_fte",
+    "median_caseload",
+    "max_caseload",
+    "share_20_plus",
+    "share_25_plus",
+    "weighted_load",
+    "capacity",
+    "share_above_bandwidth",
+    "fte_needed",
+    "share_above_promise",
+    "agency_fte_share",
+    "cases_unallocated",
+    "median_days_unallocated",
+    "overdue_visits",
+    "workers",
+    "case_holding_fte",
+    "cases_allocated",
+)
+
+# How each figure is shown and rounded: (label, kind). Kinds: ratio (2 dp), share (3 dp, a
+# fraction), fte (2 dp), count, points, days (1 dp, a median).
+LABELS = {
+    "caseload_per_fte": ("Caseload per FTE (DfE method)", "ratio"),
+    "practitioner_caseload_per_fte": ("Practitioner caseload per FTE", "ratio"),
+    "all_staff_caseload_per_fte": ("All case holders' caseload per FTE", "ratio"),
+    "caseload_per_fte_incl_unallocated": ("Caseload per FTE with unallocated cases", "ratio"),
+    "vacancy_adjusted_caseload_per_fte": ("Caseload per establishment FTE", "ratio"),
+    "vacancy_adjusted_incl_unallocated_per_fte": (
+        "Caseload per establishment FTE with unallocated cases",
+        "ratio",
+    ),
+    "median_caseload": ("Median caseload", "days"),
+    "max_caseload": ("Highest caseload", "count"),
+    "share_20_plus": ("Case holders with 20 or more cases", "share"),
+    "share_25_plus": ("Case holders with 25 or more cases", "share"),
+    "weighted_load": ("Weighted load (points)", "count"),
+    "capacity": ("Capacity (points)", "fte"),
+    "share_above_bandwidth": ("Workers above bandwidth", "share"),
+    "fte_needed": ("FTE needed to bring everyone within band", "fte"),
+    "share_above_promise": ("Workers above their caseload promise", "share"),
+    "agency_fte_share": ("Agency share of FTE", "share"),
+    "cases_unallocated": ("Open cases unallocated", "count"),
+    "median_days_unallocated": ("Median days unallocated", "days"),
+    "overdue_visits": ("Cases with a visit overdue", "count"),
+    "workers": ("Workers in post", "count"),
+    "case_holding_fte": ("Case-holding FTE", "fte"),
+    "cases_allocated": ("Open cases allocated", "count"),
+}
+
+RATIO = Decimal("0.01")
+SHARE = Decimal("0.001")
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One worker on the date: who they are, what they held and (if in post) their load."""
+
+    worker_id: int
+    team_id: int
+    service_id: int
+    role: str
+    qualified: bool
+    agency: bool
+    fte: Decimal
+    in_post: bool
+    open_cases: int
+    load: scoring.WorkerLoad | None = None
+    band: scoring.Band | None = None
+
+    @property
+    def holds_cases(self) -> bool:
+        return self.open_cases > 0
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGER_ROLES
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    """An open case nobody held on the date, and how many days it had waited by then."""
+
+    team_id: int
+    service_id: int
+    days_waiting: int
+
+
+def _round(value: Decimal | None, step: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator, denominator) -> Decimal | None:
+    """numerator ÷ denominator to 0.01; None (shown as "–") when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return _round(Decimal(numerator) / Decimal(denominator), RATIO)
+
+
+def _share(count: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return _round(Decimal(count) / Decimal(total), SHARE)
+
+
+def _median(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return _round(Decimal(str(median(values))), TENTH)
+
+
+def _total(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, Decimal("0"))
+
+
+def scope_figures(
+    staff: Iterable[StaffRow],
+    waiting: Iterable[WaitingCase],
+    *,
+    overdue_visits: int,
+    establishment_fte: Decimal,
+) -> dict:
+    """Every figure in FIELDS for one scope (organisation, service or team)."""
+    staff = list(staff)
+    waiting = list(waiting)
+    holders = [s for s in staff if s.holds_cases]
+    qualified = [s for s in holders if s.qualified]
+    practitioners = [s for s in qualified if not s.is_manager]
+    in_post = [s for s in staff if s.in_post and s.load is not None]
+
+    qualified_cases = sum(s.open_cases for s in qualified)
+    qualified_fte = _total(s.fte for s in qualified)
+    unallocated = len(waiting)
+    counts = [s.open_cases for s in holders]
+    fte_in_post = _total(s.fte for s in in_post)
+    return {
+        "caseload_per_fte": _ratio(qualified_cases, qualified_fte),
+        "practitioner_caseload_per_fte": _ratio(
+            sum(s.open_cases for s in practitioners), _total(s.fte for s in practitioners)
+        ),
+        "all_staff_caseload_per_fte": _ratio(sum(counts), _total(s.fte for s in holders)),
+        "caseload_per_fte_incl_unallocated": _ratio(qualified_cases + unallocated, qualified_fte),
+        "vacancy_adjusted_caseload_per_fte": _ratio(qualified_cases, establishment_fte),
+        "vacancy_adjusted_incl_unallocated_per_fte": _ratio(
+            qualified_cases + unallocated, establishment_fte
+        ),
+        "median_caseload": _median(counts),
+        "max_caseload": max(counts, default=0),
+        "share_20_plus": _share(sum(c >= 20 for c in counts), len(counts)),
+        "share_25_plus": _share(sum(c >= 25 for c in counts), len(counts)),
+        "weighted_load": sum(s.load.weighted_load for s in in_post),
+        "capacity": _round(_total(s.load.capacity for s in in_post), RATIO),
+        "share_above_bandwidth": _share(
+            sum(s.load.status is scoring.BandwidthStatus.ABOVE for s in in_post), len(in_post)
+        ),
+        "fte_needed": scoring.fte_needed((s.load, s.band) for s in in_post),
+        "share_above_promise": _share(sum(s.load.above_promise for s in in_post), len(in_post)),
+        "agency_fte_share": _share_of_fte(_total(s.fte for s in in_post if s.agency), fte_in_post),
+        "cases_unallocated": unallocated,
+        "median_days_unallocated": _median([w.days_waiting for w in waiting]),
+        "overdue_visits": overdue_visits,
+        "workers": len(in_post),
+        "case_holding_fte": _round(_total(s.fte for s in holders), RATIO),
+        "cases_allocated": sum(counts),
+    }
+
+
+def _share_of_fte(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return _round(part / whole, SHARE)
+
+
+def distribution(counts: Iterable[int], *, width: int = 5, top: int = 40) -> list[tuple[str, int]]:
+    """Case holders by caseload in bins of `width` ("1–4", "5–9", …, "40+"), for the chart.
+    A case holder holds at least one case, so the first bin starts at 1."""
+    bins = [0] * (top // width + 1)
+    for count in counts:
+        bins[min(count // width, len(bins) - 1)] += 1
+    labels = [f"{max(i * width, 1)}–{i * width + width - 1}" for i in range(len(bins) - 1)]
+    labels.append(f"{top}+")
+    return list(zip(labels, bins, strict=True))
+
+
+def as_plain(figures: dict) -> dict:
+    """Figures with Decimals as floats, for JSON, snapshots and charts."""
+    return {
+        name: (float(value) if isinstance(value, Decimal) else value)
+        for name, value in figures.items()
+    }

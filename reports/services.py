@@ -1,0 +1,100 @@
+"""Writing snapshots: the day's figures for every scope and worker, replaced if taken again."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseload.models import Organisation
+from weighting import scoring
+
+from . import figures as F
+from .models import ScopeSnapshot, WorkerSnapshot
+from .selectors import organisation_report
+
+BATCH = 2000
+
+
+@transaction.atomic
+def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
+    """Take (or retake) the snapshot of every organisation on the date. Idempotent: a second
+    run the same day replaces the rows with the same values."""
+    on = on or timezone.localdate()
+    organisations = Organisation.objects.order_by("pk")
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=organisation_ids)
+    scopes = workers = 0
+    for organisation in organisations:
+        report = organisation_report(organisation, on)
+        rows = [
+            ScopeSnapshot(
+                organisation=organisation,
+                taken_on=on,
+                scope=s.scope,
+                scope_key=f"{s.scope}:{s.pk}",
+                scope_name=s.name,
+                figures=F.as_plain(s.figures),
+                distribution=s.counts,
+            )
+            for s in report.scopes()
+        ]
+        ScopeSnapshot.objects.bulk_create(
+            rows,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["scope_key", "taken_on"],
+            update_fields=["scope_name", "figures", "distribution", "taken_at"],
+        )
+        staff = [
+            WorkerSnapshot(
+                worker_id=s.worker_id,
+                team_id=s.team_id,
+                taken_on=on,
+                open_cases=s.open_cases,
+                weighted_load=s.load.weighted_load,
+                capacity=s.load.capacity,
+                promise=s.load.promise,
+                above_promise=s.load.above_promise,
+                above_bandwidth=s.load.status is scoring.BandwidthStatus.ABOVE,
+            )
+            for s in report.staff
+            if s.load is not None
+        ]
+        WorkerSnapshot.objects.bulk_create(
+            staff,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["worker", "taken_on"],
+            update_fields=[
+                "team",
+                "open_cases",
+                "weighted_load",
+                "capacity",
+                "promise",
+                "above_promise",
+                "above_bandwidth",
+            ],
+        )
+        scopes += len(rows)
+        workers += len(staff)
+    return {"date": on.isoformat(), "scopes": scopes, "workers": workers}
+
+
+def month_ends(months: int, *, today: date | None = None) -> list[date]:
+    """The last day of each of the previous `months` months, oldest first."""
+    today = today or timezone.localdate()
+    ends = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        last = first - timedelta(days=1)
+        ends.append(last)
+        first = last.replace(day=1)
+    return list(reversed(ends))
+
+
+def snapshot_backfill(*, months: int = 12, today: date | None = None) -> dict:
+    """Snapshots for past month ends, from allocation history (for a new installation or the
+    demo), and today's."""
+    today = today or timezone.localdate()
+    taken = [snapshot_take(on=day) for day in [*month_ends(months, today=today), today]]
+    return {"days": len(taken), "scopes": sum(t["scopes"] for t in taken)}

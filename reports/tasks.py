@@ -1,0 +1,19 @@
+"""Celery tasks for reports: the daily snapshot (no arguments, so nothing personal to carry)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from caseload import jobs
+from caseload.tasks import RETRY
+
+from . import services
+
+
+@shared_task(name="reports.snapshot_take", soft_time_limit=1800, time_limit=2000, **RETRY)
+def snapshot_take() -> dict:
+    """Take today's snapshot of every scope and worker; a second worker skips while one runs,
+    and running it again the same day replaces the rows with the same figures."""
+    return jobs.recorded(
+        "snapshot_take", lambda: services.snapshot_take(), claim=timedelta(hours=1)
+    ).counts

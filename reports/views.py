@@ -1,0 +1,406 @@
+"""Dashboards: organisation → service → team, the evidence pack and every table as a download.
+
+Each page loads one report (`reports.selectors.organisation_report`) in a fixed number of
+queries, plus the trend from the daily snapshots, and renders tables with their charts."""
+
+from collections import Counter
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from caseload.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from caseload.choices import CaseStatus, WorkerRole
+from caseload.models import Flag, Service, Team
+from security.audit import audit_record
+from security.choices import AuditAction
+from weighting import scoring
+
+from . import charts, exports
+from . import figures as F
+from .forms import AsOfForm
+from .models import ScopeSnapshot
+from .selectors import Report, Scope, organisation_report
+
+# The figures shown as columns when services or teams are compared side by side; the
+# download carries every figure.
+COLUMNS = (
+    "caseload_per_fte",
+    "practitioner_caseload_per_fte",
+    "caseload_per_fte_incl_unallocated",
+    "median_caseload",
+    "max_caseload",
+    "share_20_plus",
+    "share_25_plus",
+    "share_above_promise",
+    "share_above_bandwidth",
+    "fte_needed",
+    "cases_unallocated",
+    "overdue_visits",
+    "workers",
+)
+HEADLINES = ("caseload_per_fte", "share_above_promise", "cases_unallocated", "fte_needed")
+TRENDS = (
+    ("caseload_per_fte", False),
+    ("share_above_promise", True),
+    ("cases_unallocated", False),
+)
+MARKS = ((20, "20 cases"), (25, "25 cases"))
+TABLES = ("figures", "compare", "members", "trend", "distribution")
+
+
+# --- Building blocks ---------------------------------------------------------------------------
+
+
+def _as_of(request) -> tuple[AsOfForm, date]:
+    form = AsOfForm(request.GET or None)
+    return form, form.date()
+
+
+def _figure_rows(scope: Scope) -> list[dict]:
+    return [
+        {"field": name, "label": F.LABELS[name][0], "kind": F.LABELS[name][1], "value": value}
+        for name, value in scope.figures.items()
+    ]
+
+
+def _headlines(scope: Scope) -> list[dict]:
+    """The four figures at the top. Where nobody social-work qualified holds cases (an adult
+    caseworker programme, say) the DfE figure is empty, so all case holders' figure leads."""
+    fields = list(HEADLINES)
+    if scope.figures["caseload_per_fte"] is None:
+        fields[0] = "all_staff_caseload_per_fte"
+    rows = {row["field"]: row for row in _figure_rows(scope)}
+    return [rows[name] for name in fields]
+
+
+def _sorted(rows: list[Scope], request) -> tuple[list[Scope], str, str]:
+    """Rows filtered by name (?q=) and sorted by a figure (?sort=field or -field)."""
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = [row for row in rows if query.lower() in row.name.lower()]
+    sort = request.GET.get("sort", "")
+    field = sort.lstrip("-")
+    if field in COLUMNS:
+        present = [row for row in rows if row.figures[field] is not None]
+        missing = [row for row in rows if row.figures[field] is None]
+        present.sort(key=lambda row: row.figures[field], reverse=sort.startswith("-"))
+        rows = present + missing
+    else:
+        sort = ""
+    return rows, sort, query
+
+
+def _headers(sort: str) -> list[dict]:
+    """Column headers with the link that sorts by each (descending first, then ascending)."""
+    headers = []
+    for name in COLUMNS:
+        current = sort.lstrip("-") == name
+        descending = sort.startswith("-")
+        headers.append(
+            {
+                "field": name,
+                "label": F.LABELS[name][0],
+                "kind": F.LABELS[name][1],
+                "sorted": ("descending" if descending else "ascending") if current else "",
+                "next": name if current and descending else f"-{name}",
+            }
+        )
+    return headers
+
+
+def _trend(scope_key: str, on: date, today_scope: Scope) -> list[dict]:
+    """Month by month over the last twelve months from the daily snapshots: the last snapshot
+    in each month, and the date asked for from the live figures."""
+    since = on.replace(year=on.year - 1)
+    latest: dict[tuple[int, int], ScopeSnapshot] = {}
+    for snap in ScopeSnapshot.objects.filter(
+        scope_key=scope_key, taken_on__gt=since, taken_on__lt=on
+    ).order_by("taken_on"):
+        latest[(snap.taken_on.year, snap.taken_on.month)] = snap
+    points = [
+        {"on": snap.taken_on, "figures": snap.figures}
+        for key, snap in sorted(latest.items())
+        if key != (on.year, on.month)
+    ]
+    points.append({"on": on, "figures": F.as_plain(today_scope.figures)})
+    return points
+
+
+def _trend_charts(chart_prefix: str, trend: list[dict]) -> list[dict]:
+    return [
+        {
+            "field": field,
+            "label": F.LABELS[field][0],
+            "svg": charts.line_chart(
+                f"{chart_prefix}-{field}",
+                [(p["on"].strftime("%b %Y"), p["figures"].get(field)) for p in trend],
+                title=f"{F.LABELS[field][0]}, last 12 months",
+                percent=percent,
+            ),
+        }
+        for field, percent in TRENDS
+    ]
+
+
+def _distribution(chart_id: str, counts: list[int]) -> dict:
+    bins = F.distribution(counts)
+    return {
+        "bins": bins,
+        "svg": charts.bar_chart(
+            chart_id, bins, title="Case holders by open cases held", marks=MARKS
+        ),
+        "holders": len(counts),
+    }
+
+
+def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind: str) -> dict:
+    rows, sort, query = _sorted(children, request)
+    trend = _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
+    return {
+        "report": report,
+        "scope": scope,
+        "figure_rows": _figure_rows(scope),
+        "headlines": _headlines(scope),
+        "children": rows,
+        "children_total": len(children),
+        "child_kind": kind,
+        "headers": _headers(sort),
+        "sort": sort,
+        "query": query,
+        "trend": trend,
+        "trend_fields": [(f, F.LABELS[f][0], F.LABELS[f][1]) for f, _ in TRENDS],
+        "trend_charts": _trend_charts(f"trend-{scope.scope}", trend),
+        "distribution": _distribution(f"distribution-{scope.scope}", scope.counts),
+    }
+
+
+def _organisation(request):
+    organisation = request.user.organisation
+    if organisation is None:
+        raise Http404("No organisation")
+    return organisation
+
+
+def _service_for(request, pk: int) -> Service:
+    return get_object_or_404(
+        Service.objects.select_related("organisation"),
+        pk=pk,
+        organisation=_organisation(request),
+    )
+
+
+def _team_for(request, pk: int) -> Team:
+    return get_object_or_404(
+        Team.objects.visible_to(request.user).select_related("service__organisation"), pk=pk
+    )
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*MANAGERS_AND_ABOVE)
+def dashboard(request) -> HttpResponse:
+    """Each role's dashboard: the organisation for directors, the team for a manager of one
+    team, the list of their teams for a manager of several."""
+    if request.user.sees_whole_organisation:
+        return redirect("dashboard_organisation")
+    teams = list(Team.objects.managed_by(request.user).select_related("service"))
+    if len(teams) == 1:
+        return redirect("dashboard_team", teams[0].pk)
+    return render(request, "reports/dashboard_teams.html", {"teams": teams})
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def dashboard_organisation(request) -> HttpResponse:
+    """The director's dashboard: every figure, the services side by side, trends and the
+    distribution."""
+    form, on = _as_of(request)
+    report = organisation_report(_organisation(request), on)
+    context = _page(
+        request, report, report.organisation_scope, children=report.services, kind="service"
+    )
+    return render(request, "reports/dashboard.html", {**context, "form": form})
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def dashboard_service(request, pk: int) -> HttpResponse:
+    """One service: its figures and its teams side by side."""
+    service = _service_for(request, pk)
+    form, on = _as_of(request)
+    report = organisation_report(service.organisation, on, service=service)
+    scope = report.service(service.pk)
+    context = _page(request, report, scope, children=report.teams, kind="team")
+    return render(request, "reports/dashboard.html", {**context, "form": form})
+
+
+def _members(report: Report, team: Team) -> list[dict]:
+    """The team's members in post with cases against promise, points against bandwidth and
+    their open flags (one query for the flags)."""
+    flags = Counter(
+        dict(
+            Flag.objects.open()
+            .filter(team=team, worker__isnull=False)
+            .values_list("worker_id")
+            .annotate(n=Count("pk"))
+        )
+    )
+    members = []
+    for staff in report.staff:
+        if staff.team_id != team.pk or staff.load is None:
+            continue
+        worker, load = report.workers[staff.worker_id], staff.load
+        members.append(
+            {
+                "worker": worker,
+                "role": WorkerRole(worker.role).label,
+                "fte": worker.fte,
+                "open_cases": load.open_cases,
+                "promise": load.promise,
+                "above_promise": load.above_promise,
+                "weighted_load": load.weighted_load,
+                "capacity": load.capacity,
+                "status": load.status,
+                "above_bandwidth": load.status is scoring.BandwidthStatus.ABOVE,
+                "headroom": load.headroom,
+                "open_flags": flags.get(worker.pk, 0),
+            }
+        )
+    members.sort(key=lambda m: (not m["above_promise"], -m["open_cases"], m["worker"].name))
+    return members
+
+
+@require_GET
+@role_required(*MANAGERS_AND_ABOVE)
+def dashboard_team(request, pk: int) -> HttpResponse:
+    """The manager's dashboard: members against promise and bandwidth, flags, queue and
+    overdue visits, and the team's headroom and FTE needed."""
+    team = _team_for(request, pk)
+    form, on = _as_of(request)
+    report = organisation_report(team.service.organisation, on, team=team)
+    scope = report.team(team.pk)
+    context = _page(request, report, scope, children=[], kind="")
+    queue = (
+        team.cases.open()
+        .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
+        .count()
+    )
+    headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
+    return render(
+        request,
+        "reports/dashboard_team.html",
+        {
+            **context,
+            "form": form,
+            "team": team,
+            "members": _members(report, team),
+            "queue_size": queue,
+            "open_flags": Flag.objects.open().filter(team=team).count(),
+            "headroom": headroom,
+        },
+    )
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def evidence_pack(request, pk: int) -> HttpResponse:
+    """A printable page per service: the figures, the trend, the distribution and the FTE
+    needed, with each team."""
+    service = _service_for(request, pk)
+    form, on = _as_of(request)
+    report = organisation_report(service.organisation, on, service=service)
+    scope = report.service(service.pk)
+    context = _page(request, report, scope, children=report.teams, kind="team")
+    audit_record(
+        request=request,
+        action=AuditAction.PRINT if request.GET.get("print") == "1" else AuditAction.VIEW,
+        detail=f"evidence pack: service {service.pk} on {on.isoformat()}",
+    )
+    return render(request, "reports/evidence_pack.html", {**context, "form": form})
+
+
+# --- Downloads ---------------------------------------------------------------------------------
+
+
+def _export(request, report: Report, scope: Scope, *, children: list[Scope], team=None):
+    table, fmt = request.GET.get("table", ""), request.GET.get("format", "")
+    if table not in TABLES or fmt not in exports.FORMATS:
+        raise Http404("Unknown table or format")
+    stem = f"{scope.scope}-{scope.pk}-{table}-{report.on.isoformat()}"
+    if table == "figures":
+        header = ["scope", "scope_name", *F.FIELDS]
+        rows = [[scope.scope, scope.name, *(scope.figures[f] for f in F.FIELDS)]]
+    elif table == "compare":
+        if team is not None:
+            raise Http404("A team has no services or teams below it")
+        header = ["scope", "scope_name", *F.FIELDS]
+        rows = [[c.scope, c.name, *(c.figures[f] for f in F.FIELDS)] for c in children]
+    elif table == "members":
+        if team is None:
+            raise Http404("Members are listed on a team's dashboard")
+        header = ["worker", "role", "fte", "open_cases", "promise", "above_promise",
+                  "weighted_load", "capacity", "bandwidth_status", "open_flags"]  # fmt: skip
+        rows = [
+            [
+                m["worker"].name,
+                m["role"],
+                m["fte"],
+                m["open_cases"],
+                m["promise"],
+                m["above_promise"],
+                m["weighted_load"],
+                m["capacity"],
+                str(m["status"]),
+                m["open_flags"],
+            ]  # fmt: skip
+            for m in _members(report, team)
+        ]
+    elif table == "trend":
+        header = ["date", *F.FIELDS]
+        rows = [
+            [p["on"].isoformat(), *(p["figures"].get(f) for f in F.FIELDS)]
+            for p in _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
+        ]
+    else:
+        header = ["open_cases", "case_holders"]
+        rows = F.distribution(scope.counts)
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT,
+        detail=f"dashboard table {table} ({fmt}) for {scope.scope} {scope.pk}",
+    )
+    return exports.download(header, rows, filename=stem, fmt=fmt)
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def dashboard_organisation_export(request) -> HttpResponse:
+    _, on = _as_of(request)
+    report = organisation_report(_organisation(request), on)
+    return _export(request, report, report.organisation_scope, children=report.services)
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def dashboard_service_export(request, pk: int) -> HttpResponse:
+    service = _service_for(request, pk)
+    _, on = _as_of(request)
+    report = organisation_report(service.organisation, on, service=service)
+    return _export(request, report, report.service(service.pk), children=report.teams)
+
+
+@require_GET
+@role_required(*MANAGERS_AND_ABOVE)
+def dashboard_team_export(request, pk: int) -> HttpResponse:
+    team = _team_for(request, pk)
+    if request.user.is_caseworker:
+        raise PermissionDenied
+    _, on = _as_of(request)
+    report = organisation_report(team.service.organisation, on, team=team)
+    return _export(request, report, report.team(team.pk), children=[], team=team)
