@@ -146,13 +146,12 @@ def _weights(organisation):
     return [(c, weights[c.pk]) for c in cases]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_failure_midway_leaves_the_database_exactly_as_it_was(tmp_path):
-    from tests.caseload.factories import OrganisationFactory
-
-    organisation = OrganisationFactory(name="Midway Council")
+def test_a_failure_midway_leaves_the_database_exactly_as_it_was(tmp_path, organisation):
+    # The import's transaction.atomic() is a savepoint inside the test's transaction: rolling
+    # it back is what a real transaction does. (A transactional test with serialized rollback
+    # cannot run after tests/e2e, whose flush renumbers the content types.)
     data = sample()
-    run(write_csv(tmp_path / "one", data[...] if False else data), organisation)
+    run(write_csv(tmp_path / "one", data), organisation)
     before = snapshot()
     data["workers"][0]["fte"] = "0.5"
     data["cases"][1]["worker_ref"] = "W1"
