@@ -427,7 +427,9 @@ def print_table(results: dict) -> None:
     print("\nCaseload bench", results["finished_at"])
     print(
         f"machine: {results['machine']['nproc']} cores, {results['machine']['memory_gb']} GB, "
-        f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}"
+        f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, "
+        f"load average {results['machine']['load_average_at_start'][0]:.1f} at start, "
+        f"{results['machine']['load_average_at_end'][0]:.1f} at end (shared machine)"
     )
     for size, data in results["sizes"].items():
         r = data.get("recompute", {})
@@ -538,6 +540,7 @@ def main() -> None:
         print("load test", flush=True)
         results["load"] = guarded(load_test, "council" if "council" in sizes else sizes[0])
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = targets(results)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     print_table(results)
