@@ -133,3 +133,15 @@ class TaskOutcome(models.TextChoices):
     OK = "ok", "Finished"
     SKIPPED = "skipped", "Skipped (another run held the lock)"
     FAILED = "failed", "Failed"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import run is: checked (a dry run), then imported in the background."""
+
+    CHECKING = "checking", "Checking the files"
+    PROBLEMS = "problems", "Problems found: nothing imported"
+    CHECKED = "checked", "Checked: ready to import"
+    QUEUED = "queued", "Waiting to import"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed: nothing imported"

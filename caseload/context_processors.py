@@ -14,7 +14,6 @@ _NAV = {
         ("Weighting", "scheme"),
     ],
     AccessRole.DIRECTOR: [
-        ("Home", "home"),
         ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
@@ -22,7 +21,6 @@ _NAV = {
         ("Standards", "standards"),
     ],
     AccessRole.ADMINISTRATOR: [
-        ("Home", "home"),
         ("Dashboard", "dashboard_organisation"),
         ("Organisation", "organisation"),
         ("People", "participant_list"),
@@ -46,5 +44,6 @@ def navigation(request) -> dict:
         unseen = Notification.objects.filter(recipient=user, seen_at__isnull=True).count()
         links.append(("Notifications", "notifications"))
     if role == AccessRole.ADMINISTRATOR:
+        links.append(("Imports", "import_list"))
         links.append(("Background runs", "task_runs"))
     return {"nav_links": links, "unseen_notifications": unseen}

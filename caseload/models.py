@@ -17,6 +17,7 @@ from .choices import (
     Court,
     ExperienceBand,
     FlagKind,
+    ImportStatus,
     NeedLevel,
     ReductionReason,
     TaskOutcome,
@@ -454,3 +455,77 @@ class TaskLock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ImportRunQuerySet":
+        """Runs in the administrator's organisation; nobody else sees imports."""
+        if not user.is_authenticated or not user.is_administrator:
+            return self.none()
+        if user.is_superuser and user.organisation_id is None:
+            return self.all()
+        return self.filter(organisation_id=user.organisation_id)
+
+
+class ImportRun(models.Model):
+    """One import, from an upload or the command line: who, when, which files, what the check
+    found (problems, counts) and how the import went. The files stay in IMPORT_DIR, private."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    started_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="import_runs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_names = models.JSONField(default=list, blank=True)
+    stored_as = models.CharField(
+        max_length=300, blank=True, default="", help_text="Inside IMPORT_DIR; never served."
+    )
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    detail = models.TextField(blank=True, default="")
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_detail", args=[self.pk])
+
+    @property
+    def totals(self) -> dict:
+        return self.counts.get("totals", {})
+
+    @property
+    def started_by_name(self) -> str:
+        if self.started_by is None:
+            return "the command line"
+        return self.started_by.get_full_name() or self.started_by.username
+
+    @property
+    def has_problems(self) -> bool:
+        return self.status == ImportStatus.PROBLEMS
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)

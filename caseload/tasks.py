@@ -41,3 +41,19 @@ def recompute_all() -> dict:
 def send_digests() -> dict:
     """Daily digest emails for managers and directors who asked for one."""
     return jobs.recorded("send_digests", jobs.send_digests, claim=timedelta(hours=1)).counts
+
+
+@shared_task(name="caseload.import_check", acks_late=True)
+def import_check(run_id: int) -> str:
+    """Check an uploaded import (the dry run) and record what it found."""
+    from .imports.services import import_run_check
+
+    return import_run_check(run_id=run_id).status
+
+
+@shared_task(name="caseload.import_commit", acks_late=True)
+def import_commit(run_id: int) -> str:
+    """Import a confirmed run, all or nothing; a second delivery finds it claimed and stops."""
+    from .imports.services import import_run_commit
+
+    return import_run_commit(run_id=run_id).status

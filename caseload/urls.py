@@ -29,6 +29,7 @@ urlpatterns = [
     path("weighting/", include("weighting.urls")),
     path("security/", include("security.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("caseload.imports.urls")),
     path("", include("participants.contact_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -145,13 +145,24 @@ def _open_case(kit, team, person, shape, opened_on, status=CaseStatus.ALLOCATED)
     return case
 
 
-def _hold(kit: _Kit, team: Team, kind: str, worker: Worker, others: list[Worker]) -> None:
-    """Give a worker a realistic caseload: families of siblings, some with a previous holder."""
+def _hold(
+    kit: _Kit,
+    team: Team,
+    kind: str,
+    worker: Worker,
+    others: list[Worker],
+    *,
+    stretched: bool = False,
+) -> None:
+    """Give a worker a realistic caseload: families of siblings, some with a previous holder.
+    In a stretched team (vacancies, sickness) social workers carry many more."""
     rng = kit.rng
     low, high = NQ_HOLDING if worker.experience == "newly_qualified" else HOLDING[worker.role]
     target = round(rng.randint(low, high) * float(worker.fte))
     if rng.random() < 0.12 and worker.role == WorkerRole.SOCIAL_WORKER:
         target += rng.randint(4, 8)  # some are over their promise: the problem the product shows
+    if stretched and worker.role == WorkerRole.SOCIAL_WORKER:
+        target = round(rng.randint(16, 28) * float(worker.fte))
     held = 0
     while held < target:
         shape = _case_shape(rng, kind, worker)
@@ -213,12 +224,14 @@ def seed_casework(*, rng, organisation, teams, team_kinds, workers, today) -> di
     by_team: dict[int, list[Worker]] = {}
     for worker in workers:
         by_team.setdefault(worker.team_id, []).append(worker)
-    for team, kind in zip(teams, team_kinds, strict=True):
+    for index, (team, kind) in enumerate(zip(teams, team_kinds, strict=True)):
         members = by_team.get(team.pk, [])
+        # One children's team in four is stretched, so the figures show the spread councils
+        # see (some workers past 20 and 25 cases); the first team, where demo users work, is not.
+        stretched = kind == "children" and index % 4 == 1
         for worker in members:
-            _hold(
-                kit, team, kind, worker, [w for w in members if w.qualified and w.pk != worker.pk]
-            )
+            others = [w for w in members if w.qualified and w.pk != worker.pk]
+            _hold(kit, team, kind, worker, others, stretched=stretched)
         _closed_history(kit, team, kind, members, rng.randint(2, 5))
         _waiting(kit, team, kind, rng.randint(2, 5))
     Household.objects.bulk_create(kit.households, batch_size=BATCH)

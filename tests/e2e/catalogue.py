@@ -33,6 +33,7 @@ SKIP = {
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
     "subject_access_export": "a download, reached from the subject access confirmation",
+    "import_confirm": "POST only, from a checked import's page (tests/imports/test_views.py)",
     "two_factor": "only reached in the middle of signing in; the sign-in journeys cover it",
     "dashboard": "redirects to the role's own dashboard, which is swept",
     "dashboard_organisation_export": "a download (CSV or XLSX), reached from the dashboard",
@@ -70,6 +71,9 @@ ROLE_FOR = {
     "dashboard_service": "director",
     "evidence_pack": "director",
     "dashboard_team": "manager",
+    "import_list": "admin",
+    "import_detail": "admin",
+    "import_template": "admin",
 }
 
 
@@ -116,7 +120,30 @@ ARGS = {
     "dashboard_team": lambda s: [s.team.pk],
     "dashboard_service": lambda s: [s.team.service_id],
     "evidence_pack": lambda s: [s.team.service_id],
+    "import_detail": lambda s: [_import_run_with_problems(s)],
 }
+
+
+def _import_run_with_problems(samples: "Samples") -> int:
+    """An import run whose check found problems (the demo has no imports of its own)."""
+    from caseload.models import ImportRun
+
+    problem = {
+        "file": "workers.csv",
+        "row": 4,
+        "column": "fte",
+        "reason": "FTE 1.5 is out of range: it must be more than 0 and at most 1.",
+    }
+    run = ImportRun.objects.create(
+        organisation_id=samples.team.service.organisation_id,
+        file_names=["workers.csv", "cases.csv"],
+        status="problems",
+        rows=12,
+        problems=[problem],
+        problem_count=1,
+        counts={"counts": {"workers": {"create": 3, "update": 0, "same": 0}}},
+    )
+    return run.pk
 
 
 @dataclass(frozen=True)

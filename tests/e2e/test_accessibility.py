@@ -65,6 +65,7 @@ def test_every_page_is_accessible_as_it_opens_and_with_form_errors(tab_for, samp
     ui = _open(tab_for, state)
     ui.expect_accessible(f"as {state.role or 'anonymous'}")
     ui.expect_tables_described()
+    ui.expect_reflow()  # nothing wider than a desktop window either (e.g. a long navigation)
     form = ui.page.locator("main form[method=post], main form[method=POST]")
     if form.count() and name not in NO_BLANK_ERRORS:
         form.first.evaluate(BLANK_THE_FORM)

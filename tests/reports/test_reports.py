@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from caseload.models import Allocation, Case, TaskRun
+from caseload.models import Allocation, Case, Organisation, TaskRun
 from participants.models import Contact, Participant
 from reports import figures as F
 from reports import services, tasks
@@ -377,3 +377,15 @@ def test_where_nobody_qualified_holds_cases_the_all_staff_figure_leads(client_fo
     response = client_for(director).get(reverse("dashboard_team", args=[team.pk]))
     first = response.context["headlines"][0]
     assert (first["field"], first["value"]) == ("all_staff_caseload_per_fte", Decimal("6.00"))
+
+
+def test_todays_figures_summed_in_the_database_match_replaying_each_case(db):
+    from caseload import demo
+
+    demo.seed(size="small", seed=3)
+    organisation = Organisation.objects.get()
+    fast = organisation_report(organisation)
+    replayed = organisation_report(organisation, replay=True)
+    assert [s.row() for s in fast.scopes()] == [s.row() for s in replayed.scopes()]
+    assert fast.organisation_scope.figures["overdue_visits"] > 0
+    assert fast.organisation_scope.figures["weighted_load"] > 0

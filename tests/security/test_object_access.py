@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from caseload.models import Flag
+from caseload.models import Flag, ImportRun
 from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
@@ -35,6 +35,7 @@ KIND_BY_PREFIX = {
     "dashboard_team": "team",
     "dashboard_service": "service",
     "evidence_pack": "service",
+    "import_": "import_run",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -71,6 +72,8 @@ NO_OBJECT_PAGES = {
     "dashboard",
     "dashboard_organisation",
     "dashboard_organisation_export",
+    "import_list",
+    "import_template",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
@@ -115,8 +118,11 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         travel_minutes=10,
         notes=f"Saw {marker}",
     )
-    scheme = None
+    scheme = import_run = None
     if organisation_level:
+        import_run = ImportRun.objects.create(
+            organisation=team.service.organisation, file_names=[f"{marker}.xlsx"]
+        ).pk
         scheme = WeightingScheme.objects.create(
             organisation=team.service.organisation,
             version=7,
@@ -132,6 +138,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "flag": flag.pk,
         "contact": contact.pk,
         "scheme": scheme,
+        "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
     }
 

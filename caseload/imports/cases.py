@@ -1,0 +1,210 @@
+"""One batch of case rows compared with the database and, on import, written: new and changed
+cases, reallocations (an ended allocation and a new one) and new agreed assessments."""
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from simple_history.utils import bulk_update_with_history
+
+from caseload.choices import AllocationReason, CaseStatus
+from caseload.models import Allocation, Case
+from participants.models import Participant
+from weighting.choices import AssessmentStatus, Stage
+from weighting.models import AssessmentFactor, CaseAssessment
+
+from . import bulk
+
+if TYPE_CHECKING:
+    from .engine import CaseloadImport
+
+IMPORT_NOTE = "Imported"
+REALLOCATION_NOTE = "Reallocated by an import"
+CASE_FIELDS = (
+    "participant_id",
+    "team_id",
+    "case_type",
+    "need_level",
+    "court",
+    "opened_on",
+    "closed_on",
+    "status",
+    "waiting_since",
+    "needs_reallocation",
+)
+
+
+def _differs(obj, values: dict) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+def _assign(obj, values: dict) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
+class CasePlan:
+    """One batch of case rows compared with the database: new cases, changed cases,
+    allocations to end and to start (reallocations), and new agreed assessments."""
+
+    def __init__(self, run: "CaseloadImport", chunk: list[dict]):
+        self.run = run
+        org = run.org
+        self.participants = dict(
+            Participant.objects.filter(
+                organisation=org, reference__in={r["participant_ref"] for r in chunk}
+            ).values_list("reference", "pk")
+        )
+        self.existing = {
+            c.reference: c
+            for c in Case.objects.filter(
+                team__service__organisation=org, reference__in=[r["case_ref"] for r in chunk]
+            )
+        }
+        ids = [c.pk for c in self.existing.values()]
+        self.current = {
+            a.case_id: a for a in Allocation.objects.filter(case_id__in=ids, ended_on__isnull=True)
+        }
+        self.agreed = self._agreed_choices(ids)
+        self.creates: list[tuple[Case, dict]] = []
+        self.changed: list[Case] = []
+        self.same = 0
+        self.ends: list[Allocation] = []
+        self.starts: list[tuple[Case, int, date, str]] = []
+        self.assessments: list[tuple[Case, list]] = []
+        self.reallocations = 0
+
+    @staticmethod
+    def _agreed_choices(case_ids: list[int]) -> dict[int, list]:
+        current = dict(
+            CaseAssessment.objects.filter(case_id__in=case_ids, is_current=True)
+            .exclude(status=AssessmentStatus.PROPOSED)
+            .values_list("pk", "case_id")
+        )
+        choices: dict[int, list] = {case_id: [] for case_id in current.values()}
+        lines = AssessmentFactor.objects.filter(assessment_id__in=current, stage=Stage.AGREED)
+        for assessment_id, factor, option in lines.values_list("assessment_id", "factor", "option"):
+            choices[current[assessment_id]].append((factor, option))
+        return {case_id: sorted(pairs) for case_id, pairs in choices.items()}
+
+    def add(self, r: dict) -> None:
+        run = self.run
+        values = run._case_values(r, self.participants)
+        values["needs_reallocation"] = bool(r["worker_ref"] and r["needs_reallocation"])
+        worker_id = run.worker_ids.get(r["worker_ref"]) if r["worker_ref"] else None
+        choices = None if r["closed_on"] else run._choices(r, siblings=run._siblings(r))
+        case = self.existing.get(r["case_ref"])
+        if case is None:
+            waiting = values["status"] == CaseStatus.AWAITING_ALLOCATION
+            values["waiting_since"] = (
+                r["opened_on"] if waiting else run.today if values["needs_reallocation"] else None
+            )
+            case = Case(reference=r["case_ref"], **values)
+            self.creates.append((case, r))
+            if worker_id or r["worker_ref"]:
+                self.starts.append(
+                    (case, worker_id, r["allocated_on"] or r["opened_on"], AllocationReason.NEW)
+                )
+            if choices:
+                self.assessments.append((case, choices))
+            return
+        changed = self._holder_change(case, r, worker_id, values)
+        if _differs(case, values):
+            changed = True
+        if choices is not None and self.agreed.get(case.pk) != choices:
+            self.assessments.append((case, choices))
+            changed = True
+        if changed:
+            _assign(case, values)
+            self.changed.append(case)
+        else:
+            self.same += 1
+        if worker_id and run.with_contacts:
+            run.holders[case.pk] = worker_id
+
+    def _holder_change(self, case: Case, r: dict, worker_id: int | None, values: dict) -> bool:
+        """Plan the allocation change, if any: end the current holder's allocation and start
+        the new one on the same day (a reallocation), or send the case back to the queue."""
+        current = self.current.get(case.pk)
+        holder = current.worker_id if current else None
+        wanted = worker_id if r["worker_ref"] else None
+        if holder == wanted and not (r["worker_ref"] and wanted is None):
+            values["waiting_since"] = case.waiting_since
+            return False
+        today = self.run.today
+        if r["closed_on"]:
+            day = r["closed_on"]
+        elif r["allocated_on"] and (current is None or r["allocated_on"] >= current.started_on):
+            day = r["allocated_on"]
+        else:
+            day = today
+        if current:
+            current.ended_on = max(day, current.started_on)
+            self.ends.append(current)
+            self.run.touched_teams.add(case.team_id)
+        if r["worker_ref"]:
+            start = max(day, current.started_on) if current else day
+            reason = AllocationReason.REBALANCE if current else AllocationReason.NEW
+            self.starts.append((case, wanted, start, reason))
+            self.reallocations += 1 if current else 0
+            values["waiting_since"] = today if values["needs_reallocation"] else None
+        else:
+            values["waiting_since"] = None if r["closed_on"] else today
+        return True
+
+    def write(self) -> None:
+        run = self.run
+        new_cases = [case for case, _ in self.creates]
+        run._save_with_history(Case, new_cases, self.changed, list(CASE_FIELDS))
+        if run.with_contacts:  # only contacts need cases' ids and holders afterwards
+            for case, r in self.creates:
+                run.case_ids[r["case_ref"]] = case.pk
+        for case in new_cases + self.changed:
+            run.touched_teams.add(case.team_id)
+        history = {"default_user": run.by, "default_change_reason": REALLOCATION_NOTE}
+        if self.ends:
+            bulk_update_with_history(self.ends, Allocation, ["ended_on"], **history)
+        starts = [
+            Allocation(
+                case_id=case.pk,
+                worker_id=worker_id,
+                started_on=started_on,
+                reason=reason,
+                made_by=run.by,
+                note=IMPORT_NOTE if reason == AllocationReason.NEW else REALLOCATION_NOTE,
+            )
+            for case, worker_id, started_on, reason in self.starts
+        ]
+        bulk.insert(Allocation, starts, history=True, user=run.by, reason=IMPORT_NOTE)
+        if run.with_contacts:
+            for allocation in starts:
+                run.holders[allocation.case_id] = allocation.worker_id
+        self._write_assessments()
+
+    def _write_assessments(self) -> None:
+        run = self.run
+        if not self.assessments:
+            return
+        CaseAssessment.objects.filter(
+            case_id__in=[case.pk for case, _ in self.assessments], is_current=True
+        ).update(is_current=False)
+        rows = [
+            CaseAssessment(
+                case_id=case.pk,
+                is_current=True,
+                status=AssessmentStatus.AGREED,
+                proposed_by=run.by,
+                proposed_at=run.now,
+                agreed_by=run.by,
+                agreed_at=run.now,
+                agreement_note=IMPORT_NOTE,
+            )
+            for case, _ in self.assessments
+        ]
+        bulk.insert(CaseAssessment, rows, history=True, user=run.by, reason=IMPORT_NOTE)
+        lines = [
+            (row.pk, stage, factor, option)
+            for row, (_, choices) in zip(rows, self.assessments, strict=True)
+            for stage in (Stage.PROPOSED.value, Stage.AGREED.value)
+            for factor, option in choices
+        ]
+        bulk.insert_rows(AssessmentFactor, ["assessment_id", "stage", "factor", "option"], lines)

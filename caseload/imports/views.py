@@ -1,0 +1,121 @@
+"""Administrators' import pages: upload and check, see the problems, confirm, watch progress.
+
+Only administrators see imports (directors do not: an import touches every team and person,
+see docs/decisions/0007-import.md). The files are never served back.
+"""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseload.access import role_required
+from caseload.choices import AccessRole, ImportStatus
+from caseload.models import ImportRun
+
+from . import exporter, services
+from .forms import ImportUploadForm
+
+PROBLEMS_PER_PAGE = 100
+
+
+def _organisation(request):
+    if request.user.organisation_id is None:
+        raise PermissionDenied("Imports go into your own organisation; you have none.")
+    return request.user.organisation
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(AccessRole.ADMINISTRATOR)
+def import_list(request) -> HttpResponse:
+    """Earlier imports, newest first, and the form to upload files for a check."""
+    if request.method == "POST" and services.upload_too_large(request.META.get("CONTENT_LENGTH")):
+        form = ImportUploadForm()  # the body is never read
+        form.cleaned_data = {}
+        form.add_error(None, f"The upload is larger than {services.upload_limit_mb()} MB.")
+        return _list_page(request, form)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_run_create(
+                organisation=_organisation(request),
+                by=request.user,
+                files=form.cleaned_data["files"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            return redirect(run)
+    return _list_page(request, form)
+
+
+def _list_page(request, form) -> HttpResponse:
+    runs = ImportRun.objects.visible_to(request.user).select_related("started_by")
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "caseload/import_list.html",
+        {"form": form, "page": page, "query": "", "max_mb": services.upload_limit_mb()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@role_required(AccessRole.ADMINISTRATOR)
+def import_detail(request, pk: int) -> HttpResponse:
+    """One run: the check's problems or plan, the confirm button, progress, the summary."""
+    run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=pk)
+    problems = Paginator(run.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    progress = services.progress_of(run)
+    percent = None
+    if progress and progress.get("total"):
+        percent = int(100 * progress["done"] / progress["total"])
+    return render(
+        request,
+        "caseload/import_detail.html",
+        {
+            "run": run,
+            "page": problems,
+            "query": "",
+            "progress": progress,
+            "percent": percent,
+            "counts": run.counts.get("counts", {}),
+            "totals": run.totals,
+            "can_import": run.status == ImportStatus.CHECKED,
+        },
+    )
+
+
+@require_POST
+@role_required(AccessRole.ADMINISTRATOR)
+def import_confirm(request, pk: int) -> HttpResponse:
+    """Start importing a checked run in the background."""
+    run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=pk)
+    try:
+        services.import_run_confirm(run=run, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(run)
+
+
+@require_GET
+@role_required(AccessRole.ADMINISTRATOR)
+def import_template(request) -> HttpResponse:
+    """A blank template: an XLSX workbook with a sheet per file, or a zip of CSV headers."""
+    as_zip = request.GET.get("format") == "zip"
+    buffer = io.BytesIO()
+    if as_zip:
+        exporter.export_zip(None, buffer)
+        content_type, name = "application/zip", "caseload-import-template.zip"
+    else:
+        exporter.export_xlsx(None, buffer)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = "caseload-import-template.xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
