@@ -301,6 +301,10 @@ def load_test(size: str, users: int = 20, seconds: int = 60) -> dict:
             "2",
             "--worker-class",
             "gthread",
+            # Longer than a locust user's pause (up to 2 s): with gunicorn's default of 2 s
+            # the server closes a kept-alive connection just as the client reuses it.
+            "--keep-alive",
+            "30",
             "--access-logfile",
             "-",
         ],
