@@ -5,7 +5,10 @@ Everything runs on this machine: PostgreSQL at BENCH_PG (default 127.0.0.1:5432,
 postgres), Redis database 2, the app under gunicorn on 127.0.0.1 for the load test. Each
 seeded database carries a marker (a comment on the database), so a second run reuses it.
 
-    python bench/run.py [--sizes council,national] [--skip-load] [--skip-worker]
+    python bench/run.py [--sizes council,national] [--skip-load] [--skip-worker] [--skip-import]
+
+The import phase runs last (bench/import_bench.py --scale BENCH_IMPORT_SCALE, default 1, at
+most BENCH_IMPORT_TIMEOUT seconds); results.json is written after every phase.
 """
 
 import argparse
@@ -34,6 +37,7 @@ REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/2")
 SEED_VERSION = "1"  # bump to reseed when the demo's shape changes
 BASELINE_TEAMS = {"council": 96, "national": 50}
 REPETITIONS = int(os.environ.get("BENCH_REPETITIONS", "40"))
+IMPORT_TIMEOUT = int(os.environ.get("BENCH_IMPORT_TIMEOUT", "1200"))
 TARGETS = {
     "full_recompute_s": 5.0,
     "full_recompute_ratio": 2.0,
@@ -167,13 +171,24 @@ def import_bench() -> dict:
             "note": "bench/import_bench.py is not on this branch yet (it comes with the import "
             "work); nothing measured",
         }
-    result = subprocess.run(
-        [PYTHON, str(script), "--scale", "national", "--json"],
-        cwd=ROOT,
-        env=app_env("import"),
-        capture_output=True,
-        text=True,
-    )
+    scale = os.environ.get("BENCH_IMPORT_SCALE", "1")  # 1 = 25,000 workers, 400,000 cases
+    # The import bench makes and drops test_<name>; a run cut short leaves it behind.
+    admin_sql(f'DROP DATABASE IF EXISTS "test_{database("import")}" WITH (FORCE)')
+    try:
+        result = subprocess.run(
+            [PYTHON, str(script), "--scale", scale, "--json"],
+            cwd=ROOT,
+            env=app_env("import"),
+            capture_output=True,
+            text=True,
+            timeout=IMPORT_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return {
+            "import_rows_per_s": None,
+            "peak_rss_mb": None,
+            "note": f"bench/import_bench.py --scale {scale} did not finish in {IMPORT_TIMEOUT} s",
+        }
     if result.returncode != 0:
         return {
             "import_rows_per_s": None,
@@ -286,6 +301,10 @@ def load_test(size: str, users: int = 20, seconds: int = 60) -> dict:
             "2",
             "--worker-class",
             "gthread",
+            # Longer than a locust user's pause (up to 2 s): with gunicorn's default of 2 s
+            # the server closes a kept-alive connection just as the client reuses it.
+            "--keep-alive",
+            "30",
             "--access-logfile",
             "-",
         ],
@@ -427,7 +446,9 @@ def print_table(results: dict) -> None:
     print("\nCaseload bench", results["finished_at"])
     print(
         f"machine: {results['machine']['nproc']} cores, {results['machine']['memory_gb']} GB, "
-        f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}"
+        f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, "
+        f"load average {results['machine']['load_average_at_start'][0]:.1f} at start, "
+        f"{results['machine']['load_average_at_end'][0]:.1f} at end (shared machine)"
     )
     for size, data in results["sizes"].items():
         r = data.get("recompute", {})
@@ -475,6 +496,11 @@ def print_table(results: dict) -> None:
         print(f"  [{'met' if check['met'] else 'NOT met':>7}] {name}: {check['value']}")
 
 
+def save(results: dict) -> None:
+    """Write what has been measured so far (again at the end, with the targets)."""
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+
 def guarded(function, *args) -> dict:
     """Run one phase; a failure is recorded in the results rather than losing the run."""
     try:
@@ -489,6 +515,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="council,national")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-worker", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
     args = parser.parse_args()
     sizes = args.sizes.split(",")
     DATA.mkdir(exist_ok=True)
@@ -522,24 +549,31 @@ def main() -> None:
         )
         results["sizes"][size]["recompute"] = data["recompute"]
         results["pages"][size] = data["pages"]
+        save(results)
     headline = results["sizes"].get("national", results["sizes"][sizes[-1]])["recompute"]
     results["full_recompute_s"] = headline["full_recompute_s"]
     results["sql_floor_s"] = headline["sql_floor_s"]
     results["full_recompute_ratio"] = headline["full_recompute_ratio"]
     results["incremental_recompute_ms"] = headline["incremental_recompute_ms"]
-    print("import", flush=True)
-    results["import"] = guarded(import_bench)
-    results["import_rows_per_s"] = results["import"].get("import_rows_per_s")
-    results["peak_rss_mb"] = results["import"].get("peak_rss_mb")
     if not args.skip_worker:
         print("worker memory", flush=True)
         results["worker_memory"] = guarded(worker_memory, sizes[-1])
+        save(results)
     if not args.skip_load:
         print("load test", flush=True)
         results["load"] = guarded(load_test, "council" if "council" in sizes else sizes[0])
+        save(results)
+    print("import", flush=True)
+    if args.skip_import:
+        results["import"] = {"note": "skipped (--skip-import)"}
+    else:
+        results["import"] = guarded(import_bench)
+    results["import_rows_per_s"] = results["import"].get("import_rows_per_s")
+    results["peak_rss_mb"] = results["import"].get("peak_rss_mb")
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = targets(results)
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    save(results)
     print_table(results)
 
 
