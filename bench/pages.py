@@ -14,6 +14,18 @@ PAGES = [
     ("allocate_case", lambda ctx: reverse("case_allocate", args=[ctx.waiting_case_pk]), "manager"),
     ("team_detail", lambda ctx: reverse("team_detail", args=[ctx.team_pk]), "manager"),
     ("organisation", lambda ctx: reverse("organisation"), "director"),
+    # Today's organisation and service figures come from the scheduled snapshot (the bench
+    # takes one first, as beat does every 15 minutes); "_live" works them out on request.
     ("director_dashboard", lambda ctx: reverse("dashboard_organisation"), "director"),
+    (
+        "service_dashboard",
+        lambda ctx: reverse("dashboard_service", args=[ctx.service_pk]),
+        "director",
+    ),
+    (
+        "director_dashboard_live",
+        lambda ctx: reverse("dashboard_organisation") + "?live=1",
+        "director",
+    ),
     ("team_dashboard", lambda ctx: reverse("dashboard_team", args=[ctx.team_pk]), "manager"),
 ]
