@@ -252,6 +252,12 @@ class CaseQuerySet(models.QuerySet):
     def open(self) -> "CaseQuerySet":
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def in_queue(self) -> "CaseQuerySet":
+        """Open cases in a team's queue: waiting for allocation, or needing reallocation."""
+        return self.open().filter(
+            Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True)
+        )
+
     def held_by(self, worker) -> "CaseQuerySet":
         return self.filter(allocations__worker=worker, allocations__ended_on__isnull=True)
 

@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from weighting import selectors as weighting
 
 from . import allocation
-from .choices import MANAGER_ROLES, CaseStatus
+from .choices import MANAGER_ROLES
 from .eligibility import ineligibility_reason
 from .models import Allocation, Case, Team, Worker
 from .selectors import current_allocations, team_members
@@ -19,12 +18,7 @@ def team_queue(team: Team, today: date | None = None) -> list[Case]:
     """Open cases waiting for allocation or needing reallocation, highest priority first,
     each with `days_waiting`, `points` and `current` (for reallocations)."""
     today = today or timezone.localdate()
-    cases = list(
-        Case.objects.open()
-        .filter(team=team)
-        .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
-        .select_related("participant")
-    )
+    cases = list(Case.objects.in_queue().filter(team=team).select_related("participant"))
     weights = weighting.case_weights(cases, team.service.organisation_id)
     holders = current_allocations([c.pk for c in cases])
     for case in cases:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +17,7 @@ from weighting import selectors as weighting
 
 from . import jobs, selectors, services
 from .access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, manages_team, role_required
-from .choices import CaseStatus, FlagKind
+from .choices import FlagKind
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .history import history_rows
 from .models import Case, Team, Worker
@@ -81,9 +80,7 @@ def team_detail(request, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "attention": weighting.team_cases_needing_attention(team),
-            "queue_size": team.cases.open()
-            .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
-            .count(),
+            "queue_size": team.cases.in_queue().count(),
             "can_allocate": manages_team(request.user, team.pk),
             "open_flags": team.flags.open().count(),
         },

@@ -7,15 +7,14 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from caseload.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
-from caseload.choices import CaseStatus, WorkerRole
+from caseload.choices import WorkerRole
 from caseload.models import Flag, Service, Team
 from security.audit import audit_record
 from security.choices import AuditAction
@@ -303,11 +302,7 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     report = organisation_report(team.service.organisation, on, team=team)
     scope = report.team(team.pk)
     context = _page(request, report, scope, children=[], kind="")
-    queue = (
-        team.cases.open()
-        .filter(Q(status=CaseStatus.AWAITING_ALLOCATION) | Q(needs_reallocation=True))
-        .count()
-    )
+    queue = team.cases.in_queue().count()
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
     return render(
         request,
@@ -416,8 +411,6 @@ def dashboard_service_export(request, pk: int) -> HttpResponse:
 @role_required(*MANAGERS_AND_ABOVE)
 def dashboard_team_export(request, pk: int) -> HttpResponse:
     team = _team_for(request, pk)
-    if request.user.is_caseworker:
-        raise PermissionDenied
     _, on = _as_of(request)
     report = organisation_report(team.service.organisation, on, team=team)
     return _export(request, report, report.team(team.pk), children=[], team=team)
