@@ -22,7 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def own_case(caseworker):
-    return held_case(caseworker.worker)
+    case = held_case(caseworker.worker)
+    # A surname no generated user can share, so "not on the page" cannot be fooled by the
+    # signed-in user's own name in the header (a Faker "Smith" once was).
+    case.participant.family_name = "Quillingford"
+    case.participant.save(update_fields=["family_name"])
+    return case
 
 
 @pytest.fixture
