@@ -91,7 +91,7 @@ def _leaver_plan(worker: Worker):
     members = [
         m for m in selectors.team_members(worker.team) if m.pk != worker.pk and not m.leave_date
     ]
-    loads = weighting.worker_loads(members, organisation_id)
+    loads = weighting.worker_loads(members, organisation_id, with_case_ids=False)
     holders = [
         allocation.Holder(
             worker_id=m.pk,

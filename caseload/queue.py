@@ -80,7 +80,7 @@ def candidates_for(
     workers = [w for w in workers if w.pk not in exclude]
     weight = weighting.case_weights([case.pk], organisation_id)[case.pk]
     points = weighting.estimated_points(case, weight)
-    loads = weighting.worker_loads(workers, organisation_id)
+    loads = weighting.worker_loads(workers, organisation_id, with_case_ids=False)
     siblings = _siblings_holders(case)
     previous = set(
         case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)

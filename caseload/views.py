@@ -71,7 +71,7 @@ def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
     team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
     team.vacancy_fte = selectors.vacancy_fte(team)
-    rows, totals = weighting.team_loads(team)
+    rows, totals = weighting.team_loads(team, with_case_ids=False)
     return render(
         request,
         "caseload/team_detail.html",

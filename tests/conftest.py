@@ -5,6 +5,7 @@ import os
 import socket
 from urllib.parse import urlparse
 
+import factory.random
 import pytest
 from django.db import connection
 
@@ -22,6 +23,13 @@ def _skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 says it must be there")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_data_every_run(request):
+    """Seed factory-boy's Faker from the test's id, so a test sees the same names on every run
+    and a chance clash (a user and a participant both called "Smith") cannot come and go."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

@@ -340,12 +340,15 @@ def team_bandwidth(rows: dict[int, LoadRow]) -> TeamBandwidth:
     )
 
 
-def team_loads(team: Team, on: date | None = None) -> tuple[list[LoadRow], TeamBandwidth]:
-    """Every worker in post in the team with their load, and the team's totals."""
+def team_loads(
+    team: Team, on: date | None = None, *, with_case_ids: bool = True
+) -> tuple[list[LoadRow], TeamBandwidth]:
+    """Every worker in post in the team with their load, and the team's totals. Pages that
+    show only the figures pass `with_case_ids=False` (summed by the database for today)."""
     from caseload.selectors import team_members
 
     members = list(team_members(team, on=on))
-    rows = worker_loads(members, team.service.organisation_id, on)
+    rows = worker_loads(members, team.service.organisation_id, on, with_case_ids=with_case_ids)
     ordered = [rows[m.pk] for m in members]
     return ordered, team_bandwidth(rows)
 
