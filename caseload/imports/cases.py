@@ -72,6 +72,7 @@ class CasePlan:
         self.starts: list[tuple[Case, int, date, str]] = []
         self.assessments: list[tuple[Case, list]] = []
         self.reallocations = 0
+        self.holders: list[tuple[int, int]] = []  # (case, worker) for contacts, set by the run
 
     @staticmethod
     def _agreed_choices(case_ids: list[int]) -> dict[int, list]:
@@ -119,7 +120,7 @@ class CasePlan:
         else:
             self.same += 1
         if worker_id and run.with_contacts:
-            run.holders[case.pk] = worker_id
+            self.holders.append((case.pk, worker_id))
 
     def _holder_change(self, case: Case, r: dict, worker_id: int | None, values: dict) -> bool:
         """Plan the allocation change, if any: end the current holder's allocation and start
@@ -156,8 +157,7 @@ class CasePlan:
         new_cases = [case for case, _ in self.creates]
         run._save_with_history(Case, new_cases, self.changed, list(CASE_FIELDS))
         if run.with_contacts:  # only contacts need cases' ids and holders afterwards
-            for case, r in self.creates:
-                run.case_ids[r["case_ref"]] = case.pk
+            run.case_ids.update((r["case_ref"], case.pk) for case, r in self.creates)
         for case in new_cases + self.changed:
             run.touched_teams.add(case.team_id)
         history = {"default_user": run.by, "default_change_reason": REALLOCATION_NOTE}
@@ -176,8 +176,7 @@ class CasePlan:
         ]
         bulk.insert(Allocation, starts, history=True, user=run.by, reason=IMPORT_NOTE)
         if run.with_contacts:
-            for allocation in starts:
-                run.holders[allocation.case_id] = allocation.worker_id
+            run.holders.update((a.case_id, a.worker_id) for a in starts)
         self._write_assessments()
 
     def _write_assessments(self) -> None:

@@ -9,9 +9,13 @@ Two passes over the files, each streamed:
    database holds (matched by the `_ref` columns) and counted as created, updated or
    unchanged; with `write=True` the batch is written with bulk inserts and updates, history
    kept, inside the one transaction the caller opened.
+
+What is kept between rows that grows with the file (every person's and case's reference, a
+person's household, a household's open cases, a case's id and holder) lives in a `RefStore`, a
+temporary SQLite file removed when `check()` or `commit()` ends; teams and workers (tens of
+thousands at most) stay in memory.
 """
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
@@ -42,8 +46,11 @@ from .formats import (
 )
 from .outcome import Outcome, Problem
 from .readers import Source
+from .refstore import MemorySet, RefStore
 
 BATCH = 2000
+LOAD = 5000  # references read from the database at a time into the store
+SMALL_SHEETS = ("teams", "workers")  # their references may stay in memory
 WORKER_FIELDS = (
     "name",
     "email",
@@ -94,26 +101,29 @@ class CaseloadImport:
         self.max_problems = max_problems
         self.outcome = Outcome()
         self.present = [s for s in SHEETS if s.name in set(source.names())]
+        self.with_contacts = any(s.name == "contacts" for s in self.present)
         self.sizes: dict[str, int] = {}
 
     # --- entry points ---------------------------------------------------------------------
 
     def check(self) -> Outcome:
         """Find every problem and count what would be created, updated and left unchanged."""
-        self._check_pass()
-        self._apply_pass(write=False)
+        with RefStore() as self.refs:
+            self._check_pass()
+            self._apply_pass(write=False)
         return self.outcome
 
     def commit(self) -> Outcome:
         """Check; if nothing is wrong write every row in one transaction, else write nothing."""
-        self._check_pass()
-        if self.outcome.ok:
-            with transaction.atomic():
-                self._apply_pass(write=True)
-                if self.recompute:
-                    for team_id in self.touched_teams:
-                        request_team_recompute(team_id)
-            self.outcome.written = True
+        with RefStore() as self.refs:
+            self._check_pass()
+            if self.outcome.ok:
+                with transaction.atomic():
+                    self._apply_pass(write=True)
+                    if self.recompute:
+                        for team_id in self.touched_teams:
+                            request_team_recompute(team_id)
+                self.outcome.written = True
         return self.outcome
 
     # --- problems -------------------------------------------------------------------------
@@ -145,19 +155,24 @@ class CaseloadImport:
             .exclude(reference="")
             .values_list("reference", "role", "qualified")
         }
-        self.participant_refs = set(
-            Participant.objects.filter(organisation=org).values_list("reference", flat=True)
+        self.participant_refs = self.refs.set("participant_refs")
+        self.participant_refs.update(
+            Participant.objects.filter(organisation=org)
+            .values_list("reference", flat=True)
+            .iterator(chunk_size=LOAD)
         )
-        self.household_of: dict[str, str] = {}
-        self.case_refs: set[str] = set()
-        if any(s.name == "contacts" for s in self.present):
-            self.case_refs = set(
+        self.household_of = self.refs.map("household_of", value="TEXT")
+        # Only contacts ask whether a case exists: without them the references are not kept.
+        self.case_refs = self.refs.set("case_refs") if self.with_contacts else None
+        if self.case_refs is not None:
+            self.case_refs.update(
                 Case.objects.filter(team__service__organisation=org)
                 .exclude(reference="")
                 .values_list("reference", flat=True)
+                .iterator(chunk_size=LOAD)
             )
-        self.open_in_household: Counter = Counter()
-        self.file_refs: dict[str, set[str]] = {}
+        self.open_in_household = self.refs.counter("open_in_household")
+        self.file_refs: dict = {}
         self.file_team_names: set[tuple[str, str]] = set()
         self.scheme = weighting.scheme_in_force(org.pk, self.today)
         self.points = weighting.points_table(self.scheme)
@@ -187,7 +202,9 @@ class CaseloadImport:
 
     def _check_sheet(self, sheet: Sheet) -> None:
         check = getattr(self, f"_check_{sheet.name}")
-        self.file_refs[sheet.name] = set()
+        self.file_refs[sheet.name] = (
+            MemorySet() if sheet.name in SMALL_SHEETS else self.refs.set(f"file_{sheet.name}")
+        )
         done = 0
         with self.source.open_rows(sheet.name) as (header, rows):
             missing = [c for c in sheet.required if c not in header]
@@ -242,16 +259,14 @@ class CaseloadImport:
             self.worker_info.setdefault(ref, ("", True))
         elif sheet == "participants":
             self.participant_refs.add(ref)
-        elif sheet == "cases":
+        elif sheet == "cases" and self.case_refs is not None:
             self.case_refs.add(ref)
 
     def _unique(self, sheet: str, number: int, ref_column: str, ref: str) -> None:
-        refs = self.file_refs[sheet]
-        if ref in refs:
+        if not self.file_refs[sheet].add(ref):
             self._problem(
                 sheet, number, ref_column, f"Duplicate reference {ref}: it is used above."
             )
-        refs.add(ref)
 
     def _check_teams(self, number: int, r: dict) -> None:
         self._unique("teams", number, "team_ref", r["team_ref"])
@@ -294,7 +309,8 @@ class CaseloadImport:
 
     def _check_cases(self, number: int, r: dict) -> None:
         self._unique("cases", number, "case_ref", r["case_ref"])
-        self.case_refs.add(r["case_ref"])
+        if self.case_refs is not None:
+            self.case_refs.add(r["case_ref"])
         problem = lambda column, reason: self._problem("cases", number, column, reason)  # noqa: E731
         if r["participant_ref"] not in self.participant_refs:
             problem(
@@ -338,7 +354,7 @@ class CaseloadImport:
         if not closed:
             household = self.household_of.get(r["participant_ref"])
             if household:
-                self.open_in_household[household] += 1
+                self.open_in_household.increment(household)
 
     def _check_contacts(self, number: int, r: dict) -> None:
         if r["case_ref"] not in self.case_refs:
@@ -372,13 +388,15 @@ class CaseloadImport:
             .exclude(reference="")
             .values_list("reference", "pk")
         )
-        self.households = dict(
-            Household.objects.filter(organisation=org).values_list("reference", "pk")
+        self.households = self.refs.map("households", value="INTEGER")
+        self.households.update(
+            Household.objects.filter(organisation=org)
+            .values_list("reference", "pk")
+            .iterator(chunk_size=LOAD)
         )
         self.touched_teams: set[int] = set()
-        self.case_ids: dict[str, int | None] = {}
-        self.holders: dict[int, int] = {}
-        self.with_contacts = any(s.name == "contacts" for s in self.present)
+        self.case_ids = self.refs.map("case_ids", value="INTEGER")
+        self.holders = self.refs.map("holders", key="INTEGER", value="INTEGER")
         self.now = timezone.now()
         for sheet in self.present:
             apply = getattr(self, f"_apply_{sheet.name}")
@@ -464,16 +482,22 @@ class CaseloadImport:
         if updates:
             bulk_update_with_history(updates, model, fields, batch_size=BATCH, **history)
 
-    def _household_ids(self, chunk: list[dict]) -> None:
-        missing = {r["household_ref"] for r in chunk if r["household_ref"]} - set(self.households)
+    def _household_ids(self, chunk: list[dict]) -> dict[str, int]:
+        """The batch's households' ids, creating the new ones when writing."""
+        wanted = {r["household_ref"] for r in chunk if r["household_ref"]}
+        known = self.households.get_many(wanted)
+        missing = wanted - set(known)
         if not missing or not self.write:
-            return
+            return known
         created = [Household(organisation=self.org, reference=ref) for ref in sorted(missing)]
         bulk.insert(Household, created, history=True, user=self.by, reason=IMPORT_NOTE)
-        self.households.update({h.reference: h.pk for h in created})
+        pairs = [(h.reference, h.pk) for h in created]
+        self.households.update(pairs)
+        known.update(pairs)
+        return known
 
     def _apply_participants(self, chunk: list[dict]) -> None:
-        self._household_ids(chunk)
+        households = self._household_ids(chunk)
         existing = {
             p.reference: p
             for p in Participant.objects.filter(
@@ -486,9 +510,7 @@ class CaseloadImport:
                 "given_name": r["given_name"],
                 "family_name": r["family_name"],
                 "date_of_birth": r["date_of_birth"],
-                "household_id": self.households.get(r["household_ref"])
-                if r["household_ref"]
-                else None,
+                "household_id": households.get(r["household_ref"]) if r["household_ref"] else None,
             }
             person = existing.get(r["participant_ref"])
             if person is None:
@@ -525,16 +547,25 @@ class CaseloadImport:
             "status": status,
         }
 
+    def _open_siblings(self, chunk: list[dict]) -> dict[str, int]:
+        """For the batch's people in a household: how many other open cases it has."""
+        people = {r["participant_ref"] for r in chunk if not r["siblings"] and not r["closed_on"]}
+        household_of = self.household_of.get_many(people)
+        open_cases = self.open_in_household.get_many(set(household_of.values()))
+        return {person: open_cases.get(h, 0) - 1 for person, h in household_of.items()}
+
     def _siblings(self, r: dict) -> str:
         if r["siblings"]:
             return r["siblings"]
-        household = self.household_of.get(r["participant_ref"])
-        return siblings_band(self.open_in_household[household] - 1 if household else 0)
+        return siblings_band(self.batch_siblings.get(r["participant_ref"], 0))
 
     def _apply_cases(self, chunk: list[dict]) -> None:
+        self.batch_siblings = self._open_siblings(chunk)
         plan = CasePlan(self, chunk)
         for r in chunk:
             plan.add(r)
+        if self.with_contacts:
+            self.holders.update(plan.holders)
         self._tally("cases", len(plan.creates), len(plan.changed), plan.same)
         self.outcome.count("cases", "reallocations", plan.reallocations)
         self.outcome.count("cases", "assessments", len(plan.assessments))
@@ -542,13 +573,17 @@ class CaseloadImport:
             plan.write()
 
     def _apply_contacts(self, chunk: list[dict]) -> None:
-        refs = {r["case_ref"] for r in chunk} - set(self.case_ids)
-        self.case_ids.update(
-            Case.objects.filter(team__service__organisation=self.org, reference__in=refs)
-            .values_list("reference", "pk")
-            .iterator()
+        refs = {r["case_ref"] for r in chunk}
+        case_ids = self.case_ids.get_many(refs)
+        found = list(
+            Case.objects.filter(
+                team__service__organisation=self.org, reference__in=refs - set(case_ids)
+            ).values_list("reference", "pk")
         )
-        ids = {self.case_ids.get(r["case_ref"]) for r in chunk} - {None}
+        self.case_ids.update(found)
+        case_ids.update(found)
+        ids = {case_ids.get(r["case_ref"]) for r in chunk} - {None}
+        holders = self.holders.get_many(ids)
         existing = set(
             Contact.objects.filter(case_id__in=ids).values_list(
                 "case_id",
@@ -561,7 +596,7 @@ class CaseloadImport:
         )
         creates, same = [], 0
         for r in chunk:
-            case_id = self.case_ids.get(r["case_ref"])
+            case_id = case_ids.get(r["case_ref"])
             moment = r["date"]
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
@@ -585,7 +620,7 @@ class CaseloadImport:
                     seen=r["seen"],
                     duration_minutes=r["duration_minutes"],
                     travel_minutes=r["travel_minutes"],
-                    worker_id=self.holders.get(case_id),
+                    worker_id=holders.get(case_id),
                     recorded_by=self.by,
                     recorded_at=self.now,
                     notes="",
