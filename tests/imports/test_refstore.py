@@ -30,6 +30,13 @@ def scratch(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 5 rows and lookups of 2 keys, so a dozen rows cross several of each."""
+    monkeypatch.setattr(engine, "BATCH", 5)
+    monkeypatch.setattr(refstore, "LOOKUP", 2)
+
+
 def _spy_on_contacts(monkeypatch, scratch, *, fail: bool = False) -> list:
     """Record what is in the scratch folder while contacts are applied (or fail there)."""
     original = CaseloadImport._apply_contacts
@@ -113,10 +120,8 @@ def test_the_store_is_gone_after_an_exception_midway_and_nothing_is_written(
 
 
 def test_duplicate_references_far_apart_are_found_whatever_the_batch(
-    tmp_path, organisation, monkeypatch
+    tmp_path, organisation, small_batches
 ):
-    monkeypatch.setattr(engine, "BATCH", 5)
-    monkeypatch.setattr(refstore, "LOOKUP", 2)
     data = _many()
     data["participants"].append(dict(data["participants"][3]))  # P12 again, row 17
     data["cases"].append(dict(data["cases"][0], participant_ref="P23"))  # C1 again, row 19
@@ -133,10 +138,8 @@ def test_duplicate_references_far_apart_are_found_whatever_the_batch(
 
 
 def test_households_siblings_and_contacts_holders_carry_across_batches(
-    tmp_path, organisation, monkeypatch
+    tmp_path, organisation, small_batches
 ):
-    monkeypatch.setattr(engine, "BATCH", 5)
-    monkeypatch.setattr(refstore, "LOOKUP", 2)
     path = write_csv(tmp_path / "in", _many())
     planned = CaseloadImport(open_source(path), organisation).check()
     outcome = CaseloadImport(open_source(path), organisation).commit()
@@ -165,10 +168,8 @@ def test_households_siblings_and_contacts_holders_carry_across_batches(
 
 
 def test_a_re_import_in_small_batches_reports_everything_unchanged(
-    tmp_path, organisation, monkeypatch
+    tmp_path, organisation, small_batches
 ):
-    monkeypatch.setattr(engine, "BATCH", 5)
-    monkeypatch.setattr(refstore, "LOOKUP", 2)
     path = write_csv(tmp_path / "in", _many())
     first = CaseloadImport(open_source(path), organisation).commit()
     assert first.written
