@@ -12,4 +12,4 @@ RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py colle
 RUN useradd --create-home caseload
 USER caseload
 EXPOSE 8000
-CMD ["gunicorn", "caseload.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "caseload.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

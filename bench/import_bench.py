@@ -171,7 +171,7 @@ def peak_rss_mb() -> float:
 
 
 def run(scale: float, folder: Path, report) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.config.settings")
     import django
 
     django.setup()
@@ -183,9 +183,9 @@ def run(scale: float, folder: Path, report) -> dict:
     # file, that a production import (DEBUG off) never holds. Measure the import, not that log.
     settings.DEBUG = False
 
+    from caseload.core.models import Organisation
     from caseload.imports.engine import CaseloadImport
     from caseload.imports.readers import open_source
-    from caseload.models import Organisation
 
     started = time.perf_counter()
     rows = generate(folder, scale)

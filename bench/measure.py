@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.config.settings")
 
 import django  # noqa: E402
 
@@ -30,10 +30,13 @@ from django.urls import NoReverseMatch  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.pages import PAGES  # noqa: E402
-from caseload import jobs, services  # noqa: E402
-from caseload.choices import CaseStatus, WorkerRole  # noqa: E402
-from caseload.models import Case, Organisation, Team, User, Worker  # noqa: E402
+from caseload.allocation import services  # noqa: E402
+from caseload.core.choices import CaseStatus, WorkerRole  # noqa: E402
+from caseload.core.dates import end_of_day  # noqa: E402
+from caseload.core.models import Case, Organisation, Team, User, Worker  # noqa: E402
+from caseload.flags import services as jobs  # noqa: E402
 from security.two_factor import VERIFIED  # noqa: E402
+from weighting import loads  # noqa: E402
 from weighting import selectors as weighting  # noqa: E402
 
 # The floor: per-worker open cases and weighted points, written by hand against the tables,
@@ -149,7 +152,7 @@ def floor_totals() -> dict:
     scheme = weighting.scheme_in_force(organisation.pk)
     params = {
         "today": timezone.localdate(),
-        "end": weighting._end_of(timezone.localdate()),
+        "end": end_of_day(timezone.localdate()),
         "scheme": scheme.pk,
     }
     with connection.cursor() as cursor:
@@ -164,7 +167,7 @@ def measure_recompute(runs: int, baseline_teams: int) -> dict:
     first_s = time.perf_counter() - first_start
     full_s, full_runs = median_of(jobs.recompute_all, runs)
     floor_s, floor_runs = median_of(floor_totals, runs)
-    same = floor_totals() == weighting.worker_totals(organisation_id=organisation_id)
+    same = floor_totals() == loads.worker_totals(organisation_id=organisation_id)
     result = {
         "workers": Worker.objects.count(),
         "open_cases": Case.objects.open().count(),
@@ -264,8 +267,8 @@ def write_sessions(path: Path) -> None:
 
 def enqueue_recompute_all(timeout: float = 600) -> dict:
     """Send recompute_all to the Celery worker and wait for its recorded run."""
-    from caseload.models import TaskRun
-    from caseload.tasks import recompute_all
+    from caseload.core.models import TaskRun
+    from caseload.flags.tasks import recompute_all
 
     before = TaskRun.objects.filter(task="recompute_all").order_by("-pk").first()
     recompute_all.apply_async()

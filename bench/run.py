@@ -292,7 +292,7 @@ def load_test(size: str, users: int = 20, seconds: int = 60) -> dict:
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "caseload.wsgi",
+            "caseload.config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from caseload.choices import CHILDREN_CASE_TYPES
-from caseload.forms import DateInput
+from caseload.core.choices import CHILDREN_CASE_TYPES
+from caseload.core.forms import DateInput
 
 from .choices import CAN_BE_SEEN, ContactType, VisitUnit
 from .models import MAX_MINUTES, MAX_VISIT_INTERVAL, Household, Participant

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from caseload.choices import CaseType
-from caseload.models import Case, Organisation, Team, User, Worker
+from caseload.core.choices import CaseType
+from caseload.core.models import Case, Organisation, Team, User, Worker
 
 from . import visits
 from .choices import ContactType, VisitUnit

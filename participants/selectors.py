@@ -1,17 +1,33 @@
 """Read paths for people, households, contacts and visits, always scoped to the user."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from statistics import median
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case as DBCase
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from caseload.access import manages_team
-from caseload.choices import CaseType
-from caseload.models import Allocation, Case, Team, Worker
-from caseload.selectors import current_allocations
+from caseload.core.access import manages_team
+from caseload.core.choices import CaseType
+from caseload.core.dates import end_of_day, start_of_day
+from caseload.core.models import Allocation, Case, Team, Worker
+from caseload.core.selectors import current_allocations
 
 from . import visits
 from .models import EDIT_WINDOW, Contact, ContactExport, Household, Participant, VisitPolicy
@@ -204,23 +220,61 @@ def with_visit_status(cases: list[Case], *, organisation_id, today: date | None 
     return cases
 
 
+def overdue_visit_cases(cases, organisation_id, on: date, *, seen_until=None):
+    """The cases in `cases` whose statutory visit is overdue on the date, in one query, each
+    with `last_seen` (the day last seen, or None). `cases` should hold only cases open on the
+    date; `seen_until`, if given, ignores contacts from then on (for a past date)."""
+    frequencies = {t: f for t, f in visit_frequencies(organisation_id).items() if f}
+    last_starts = {t: visits.last_start_overdue(f, on) for t, f in frequencies.items()}
+    # Overdue: opened on or before the type's last start, and not seen since (no standing
+    # contact with the person seen from the day after it).
+    last_start = DBCase(
+        *[When(case_type=t, then=Value(day)) for t, day in last_starts.items()],
+        output_field=DateField(),
+    )
+    seen_after = DBCase(
+        *[When(case_type=t, then=Value(end_of_day(day))) for t, day in last_starts.items()],
+        output_field=DateTimeField(),
+    )
+    earliest = end_of_day(min(last_starts.values(), default=on))
+    seen = Contact.objects.current().filter(case=OuterRef("pk"), seen=True)
+    if seen_until is not None:
+        seen = seen.filter(occurred_at__lt=seen_until)
+    # The constant lower bound only narrows the scan (every threshold is on or after it).
+    seen_since = seen.filter(occurred_at__gte=earliest).filter(
+        occurred_at__gte=OuterRef("seen_after")
+    )
+    last_seen = seen.order_by("-occurred_at").values(day=TruncDate("occurred_at"))[:1]
+    return (
+        cases.filter(case_type__in=list(last_starts))
+        .annotate(last_start=last_start, seen_after=seen_after)
+        .filter(opened_on__lte=F("last_start"))
+        .filter(~Exists(seen_since))
+        .annotate(last_seen=Subquery(last_seen, output_field=DateField()))
+    ), frequencies
+
+
 def sort_by_due(cases: list[Case]) -> list[Case]:
     """Soonest due (most overdue) first; cases with nothing due go last."""
     return sorted(cases, key=lambda case: (case.visit is None, case.visit and case.visit.next_due))
 
 
 def overdue_visits(user, team: Team, *, today: date | None = None) -> list[Case]:
-    """The team's open cases whose visit is overdue, most overdue first, each with `current`
-    (its holder, or None when unallocated). Four queries, whatever the size of the team."""
-    cases = list(
-        Case.objects.visible_to(user)
-        .open()
-        .filter(team=team)
-        .select_related("participant")
-        .order_by("pk")
-    )
-    with_visit_status(cases, organisation_id=team.service.organisation_id, today=today)
-    overdue = [case for case in cases if case.visit and case.visit.is_overdue]
+    """The team's open cases whose visit is overdue, most overdue first, each with `visit` and
+    `current` (its holder, or None when unallocated). Three queries, whatever the size of the
+    team: the database picks the overdue cases (`overdue_visit_cases`)."""
+    today = today or timezone.localdate()
+    cases = Case.objects.visible_to(user).open().filter(team=team)
+    rows, frequencies = overdue_visit_cases(cases, team.service.organisation_id, today)
+    overdue = list(rows.select_related("participant").order_by("pk"))
+    for case in overdue:
+        case.visit_frequency = frequencies[case.case_type]
+        case.visit = visits.visit_status(
+            last_seen=case.last_seen,
+            opened_on=case.opened_on,
+            frequency=case.visit_frequency,
+            today=today,
+        )
     overdue.sort(key=lambda case: (-case.visit.days_overdue, case.pk))
     holders = current_allocations([case.pk for case in overdue]) if overdue else {}
     for case in overdue:
@@ -423,17 +477,10 @@ def can_export_notes(user, team: Team) -> bool:
     return manages_team(user, team.pk)
 
 
-def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(date_from, time.min, tzinfo=zone)
-    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone)
-    return start, end
-
-
 def contacts_for_export(user, team: Team, *, date_from: date, date_to: date) -> QuerySet:
     """The standing contacts on the team's cases in a date range (local days, inclusive),
     oldest first."""
-    start, end = _day_bounds(date_from, date_to)
+    start, end = start_of_day(date_from), end_of_day(date_to)
     return (
         Contact.objects.visible_to(user)
         .current()

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.choices import CHILDREN_CASE_TYPES
-from caseload.models import Case, Organisation, Team, User, Worker
-from caseload.recompute import request_team_recompute
+from caseload.core.choices import CHILDREN_CASE_TYPES
+from caseload.core.models import Case, Organisation, Team, User, Worker
+from caseload.core.recompute import request_team_recompute
 
 from . import selectors, visits
 from .choices import CAN_BE_SEEN

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caseload.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
-from caseload.choices import CHILDREN_CASE_TYPES
-from caseload.history import history_rows
-from caseload.selectors import case_for_user, teams_user_can_add_to
-from caseload.views import _add_errors
+from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from caseload.core.choices import CHILDREN_CASE_TYPES
+from caseload.core.forms import add_service_errors
+from caseload.core.history import history_rows
+from caseload.core.selectors import case_for_user, teams_user_can_add_to
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 
@@ -106,7 +106,7 @@ def participant_create(request) -> HttpResponse:
                 organisation=team.service.organisation, team=team, by=request.user, **data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             audit_record(request=request, action=AuditAction.CREATE, obj=person)
             messages.success(request, f"{person.full_name} recorded.")
@@ -136,7 +136,7 @@ def participant_update(request, pk: int) -> HttpResponse:
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             audit_record(request=request, action=AuditAction.EDIT, obj=participant)
             messages.success(request, "Details saved.")
@@ -169,7 +169,7 @@ def _contact_errors(form, error: ValidationError) -> None:
                 for field, errors in error.error_dict.items()
             }
         )
-    _add_errors(form, error)
+    add_service_errors(form, error)
 
 
 @require_GET
@@ -333,7 +333,7 @@ def contact_export(request) -> HttpResponse:
                 include_notes=data["include_notes"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _csv_response(request, export)
     return render(

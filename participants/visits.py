@@ -117,6 +117,16 @@ def visit_status(
     )
 
 
+def last_start_overdue(frequency: Frequency, today: date) -> date:
+    """The latest day a case could have been last seen (or opened) and be overdue today. Due
+    dates never move earlier when the start moves later, so a case is overdue exactly when its
+    start is on or before this day, and the database can filter on it."""
+    day = today - timedelta(days=1)
+    while due_after(day, frequency) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
 def days_since(day: date | None, today: date) -> int | None:
     """Calendar days from `day` to `today`, or None if there is no day."""
     return None if day is None else (today - day).days

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from caseload.choices import MANAGER_ROLES
+from caseload.core.choices import MANAGER_ROLES
 from weighting import scoring
 
 FIELDS = (

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from caseload.forms import DateInput
+from caseload.core.forms import DateInput
 
 
 class AsOfForm(forms.Form):

@@ -6,19 +6,26 @@ plain rows to `reports.figures`. Who held what on the date comes from allocation
 past date gives that day's figures.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
-from caseload.models import Allocation, Case, Organisation, Service, Team, Worker
-from participants import visits
-from participants.models import Contact
-from participants.selectors import visit_frequencies
-from weighting.selectors import worker_loads
+from caseload.core.dates import end_of_day, in_post_on
+from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
+from participants.selectors import overdue_visit_cases
+from weighting.loads import worker_loads
 
 from . import figures as F
 from .models import ScopeSnapshot
@@ -72,26 +79,14 @@ class Report:
         return next(s for s in self.teams if s.pk == pk)
 
 
-def _end_of(on: date) -> datetime:
-    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-
-
-def open_on(on: date) -> Q:
-    """Cases open on the date: opened by then and not closed by then."""
-    return Q(opened_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-
-
-def _held_on(on: date) -> Q:
-    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-
-
 def waiting_cases(teams: QuerySet | list, on: date) -> list[tuple[int, date]]:
     """(team id, waiting since) for every open case nobody held on the date, in one query.
     A case waits from when it opened or, if it was held before, when its last holder's
     allocation ended."""
-    held = Allocation.objects.filter(_held_on(on), case=OuterRef("pk"))
+    held = Allocation.objects.held_on(on).filter(case=OuterRef("pk"))
     rows = (
-        Case.objects.filter(open_on(on), team__in=teams)
+        Case.objects.open_on(on)
+        .filter(team__in=teams)
         .annotate(is_held=Exists(held))
         .filter(is_held=False)
         .annotate(last_end=Max("allocations__ended_on", filter=Q(allocations__ended_on__lte=on)))
@@ -100,79 +95,31 @@ def waiting_cases(teams: QuerySet | list, on: date) -> list[tuple[int, date]]:
     return [(team_id, max(opened, last_end or opened)) for team_id, opened, last_end in rows]
 
 
-def overdue_visit_counts(
-    teams, organisation_id, on: date, *, replay: bool = False
-) -> dict[int, int]:
+def overdue_visit_counts(teams, organisation_id, on: date) -> dict[int, int]:
     """Open cases per team whose statutory visit was overdue on the date, counted by the
     database (two queries). Only visits recorded by then count, so a past date gives that
-    day's answer; the same numbers as `overdue_visit_counts_case_by_case`."""
-    from participants.flags import overdue_visit_cases
-
-    if replay:
-        return overdue_visit_counts_case_by_case(teams, organisation_id, on)
-    cases = Case.objects.filter(open_on(on), team__in=teams)
-    overdue, _ = overdue_visit_cases(cases, organisation_id, on, seen_until=_end_of(on))
+    day's answer."""
+    cases = Case.objects.open_on(on).filter(team__in=teams)
+    overdue, _ = overdue_visit_cases(cases, organisation_id, on, seen_until=end_of_day(on))
     rows = overdue.order_by().values("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
     return dict(rows)
 
 
-def overdue_visit_counts_case_by_case(teams, organisation_id, on: date) -> dict[int, int]:
-    """Open cases per team whose statutory visit was overdue on the date (three queries),
-    worked out case by case in Python: the plain statement the tests hold the other to."""
-    frequencies = visit_frequencies(organisation_id)
-    cases = list(
-        Case.objects.filter(open_on(on), team__in=teams).values_list(
-            "pk", "team_id", "case_type", "opened_on"
-        )
-    )
-    last_seen = {
-        row["case_id"]: timezone.localtime(row["last"]).date()
-        for row in Contact.objects.current()
-        .filter(case__team__in=teams, seen=True, occurred_at__lt=_end_of(on))
-        .values("case_id")
-        .annotate(last=Max("occurred_at"))
-    }
-    counts: dict[int, int] = defaultdict(int)
-    for pk, team_id, case_type, opened_on in cases:
-        frequency = frequencies.get(case_type)
-        if frequency is None:
-            continue
-        status = visits.visit_status(
-            last_seen=last_seen.get(pk), opened_on=opened_on, frequency=frequency, today=on
-        )
-        if status.is_overdue:
-            counts[team_id] += 1
-    return counts
-
-
-def _in_post(worker: Worker, on: date) -> bool:
-    return (worker.start_date is None or worker.start_date <= on) and (
-        worker.leave_date is None or worker.leave_date >= on
-    )
-
-
-def _staff(teams: list[Team], organisation_id, on: date, *, replay: bool = False):
+def _staff(teams: list[Team], organisation_id, on: date):
     """Workers in post on the date, and anyone else still holding a case then, with loads."""
-    held_by = (
-        Allocation.objects.filter(_held_on(on), case__opened_on__lte=on)
-        .filter(Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=on))
-        .values("worker_id")
-    )
+    held_by = Allocation.objects.held_on(on).values("worker_id")
     workers = list(
         Worker.objects.filter(team__in=teams)
-        .filter(
-            (Q(start_date__isnull=True) | Q(start_date__lte=on))
-            & (Q(leave_date__isnull=True) | Q(leave_date__gte=on))
-            | Q(pk__in=held_by)
-        )
+        .filter(in_post_on(on) | Q(pk__in=held_by))
+        .annotate(is_in_post=ExpressionWrapper(in_post_on(on), output_field=BooleanField()))
         .order_by("pk")
     )
-    loads = worker_loads(workers, organisation_id, on, with_case_ids=replay)
+    loads = worker_loads(workers, organisation_id, on, team_ids=[team.pk for team in teams])
     service_of = {team.pk: team.service_id for team in teams}
     rows = []
     for worker in workers:
         load_row = loads[worker.pk]
-        in_post = _in_post(worker, on)
+        in_post = worker.is_in_post
         rows.append(
             F.StaffRow(
                 worker_id=worker.pk,
@@ -210,12 +157,11 @@ def organisation_report(
     *,
     service: Service | None = None,
     team: Team | None = None,
-    replay: bool = False,
 ) -> Report:
     """Every figure for the organisation, each service and each team on the date. Given a
     service or a team, only that part is loaded (its organisation row then covers only it).
-    Today's loads and overdue visits are summed in the database; `replay=True` works today out
-    case by case from history, as a past date is (the tests check both agree)."""
+    Loads and overdue visits are counted and summed by the database, from allocation and
+    contact history, so a past date gives that day's figures."""
     on = on or timezone.localdate()
     teams = Team.objects.filter(service__organisation=organisation)
     if service is not None:
@@ -224,12 +170,12 @@ def organisation_report(
         teams = teams.filter(pk=team.pk)
     teams = list(teams.select_related("service").order_by("service__name", "name"))
     service_of = {team.pk: team.service_id for team in teams}
-    staff, workers, loads = _staff(teams, organisation.pk, on, replay=replay)
+    staff, workers, loads = _staff(teams, organisation.pk, on)
     waiting = [
         F.WaitingCase(team_id, service_of[team_id], (on - since).days)
         for team_id, since in waiting_cases(teams, on)
     ]
-    overdue = overdue_visit_counts(teams, organisation.pk, on, replay=replay)
+    overdue = overdue_visit_counts(teams, organisation.pk, on)
 
     by_team: dict[int, tuple[list, list]] = {team.pk: ([], []) for team in teams}
     for row in staff:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.models import Organisation
+from caseload.core.models import Organisation
 from weighting import scoring
 
 from . import figures as F

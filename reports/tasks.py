@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from caseload import jobs
-from caseload.tasks import RETRY
+from caseload.flags.runs import RETRY, recorded
 
 from . import services
 
@@ -14,6 +13,6 @@ from . import services
 def snapshot_take() -> dict:
     """Take today's snapshot of every scope and worker; a second worker skips while one runs,
     and running it again the same day replaces the rows with the same figures."""
-    return jobs.recorded(
+    return recorded(
         "snapshot_take", lambda: services.snapshot_take(), claim=timedelta(hours=1)
     ).counts

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from caseload.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
-from caseload.choices import WorkerRole
-from caseload.models import Flag, Service, Team
+from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
+from caseload.core.choices import WorkerRole
+from caseload.core.models import Flag, Service, Team
 from security.audit import audit_record
 from security.choices import AuditAction
 from weighting import scoring

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
-from caseload.choices import AccessRole
+from caseload.core.choices import AccessRole
 
 from .choices import AuditAction
 from .models import AuditEvent

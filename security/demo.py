@@ -6,7 +6,7 @@ from binascii import hexlify
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caseload.models import User
+from caseload.core.models import User
 
 from .two_factor import role_requires_two_factor
 

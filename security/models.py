@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caseload.choices import AccessRole, CaseType
+from caseload.core.choices import AccessRole, CaseType
 
 from .choices import AuditAction, ReviewStatus
 

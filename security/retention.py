@@ -11,7 +11,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from caseload.choices import CaseType
+from caseload.core.choices import CaseType
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from caseload.models import Case
+from caseload.core.models import Case
 
 from .models import AuditEvent, RetentionReview
 

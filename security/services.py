@@ -8,8 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.choices import CaseStatus
-from caseload.models import Case, Organisation
+from caseload.core.choices import CaseStatus
+from caseload.core.models import Case, Organisation
 
 from .audit import audit_record
 from .choices import AuditAction, ReviewStatus

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caseload.choices import AccessRole
+from caseload.core.choices import AccessRole
 
 VERIFIED = "security_two_factor_verified"
 _RULES_TTL = 60.0

@@ -1,4 +1,5 @@
-"""Who has looked at a record, the session timeout endpoints, subject access and retention."""
+"""Who has looked at a case, the session timeout endpoints, retention reviews and two-step
+sign-in. (A person's access log and subject access are pages of `participants`.)"""
 
 from base64 import b32encode
 
@@ -7,23 +8,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseload import selectors as case_selectors
-from caseload.access import role_required
-from caseload.choices import AccessRole
-from participants import selectors as people_selectors
-from participants.models import Participant
+from caseload.core.access import role_required
+from caseload.core.choices import AccessRole
+from caseload.core.selectors import case_for_user
 
 from . import selectors, services
 from .audit import audit_record, audit_view
 from .choices import AuditAction, ReviewStatus
-from .forms import SubjectAccessSearchForm, TwoFactorCodeForm
+from .forms import TwoFactorCodeForm
 from .middleware import no_session_activity, two_factor_exempt
 from .sessions import session_remaining, session_touch
 from .two_factor import (
@@ -34,7 +31,7 @@ from .two_factor import (
     two_factor_required,
 )
 
-LOG_READERS = (AccessRole.MANAGER, AccessRole.ADMINISTRATOR)
+LOG_READERS = (AccessRole.MANAGER, AccessRole.ADMINISTRATOR)  # who may read access logs
 
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
@@ -46,7 +43,8 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return LoginView.as_view()(request)
 
 
-def _log_page(request, events, **context) -> HttpResponse:
+def access_log_page(request, events, **context) -> HttpResponse:
+    """The page listing who looked at or changed a record (paginated)."""
     page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "security/access_log.html", {"page": page, **context})
 
@@ -55,29 +53,14 @@ def _log_page(request, events, **context) -> HttpResponse:
 @role_required(*LOG_READERS)
 def case_access_log(request, pk: int) -> HttpResponse:
     """Who has looked at or changed a case (managers: their teams; administrators: all)."""
-    case = case_selectors.case_for_user(request.user, pk)
+    case = case_for_user(request.user, pk)
     audit_view(request, case)
-    return _log_page(
+    return access_log_page(
         request,
         selectors.access_log_for_case(case),
         record=case,
         record_label=f"Case {case.reference}",
         back_url=case.get_absolute_url(),
-    )
-
-
-@require_GET
-@role_required(*LOG_READERS)
-def participant_access_log(request, pk: int) -> HttpResponse:
-    """Who has looked at or changed a person's record and their cases."""
-    person = people_selectors.participant_for_user(request.user, pk)
-    audit_view(request, person)
-    return _log_page(
-        request,
-        selectors.access_log_for_person(request.user, person),
-        record=person,
-        record_label=f"{person.full_name} ({person.reference}) and their cases",
-        back_url=person.get_absolute_url(),
     )
 
 
@@ -100,43 +83,6 @@ def session_extend(request) -> HttpResponse:
 def session_status(request) -> JsonResponse:
     """Seconds left before the idle timeout and the absolute limit (not counted as activity)."""
     return JsonResponse(session_remaining(request.session))
-
-
-@require_GET
-@role_required(AccessRole.ADMINISTRATOR)
-def subject_access(request) -> HttpResponse:
-    """Find the person a subject access request is about."""
-    form = SubjectAccessSearchForm(request.GET or None)
-    people = Participant.objects.none()
-    if form.is_valid():
-        words = form.cleaned_data["reference"]
-        people = (
-            Participant.objects.visible_to(request.user)
-            .filter(Q(reference__iexact=words) | Q(family_name__iexact=words))
-            .order_by("family_name", "given_name")[: settings.PAGE_SIZE]
-        )
-    return render(
-        request,
-        "security/subject_access.html",
-        {"form": form, "people": people, "searched": form.is_bound},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(AccessRole.ADMINISTRATOR)
-def subject_access_export(request, pk: int) -> HttpResponse:
-    """Confirm (GET) and download (POST) everything held on one person as one JSON file."""
-    person = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
-    if request.method == "GET":
-        audit_view(request, person)
-        return render(request, "security/subject_access_confirm.html", {"person": person})
-    content = services.subject_access_export(participant=person, request=request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{person.reference}-{stamp}.json"'
-    )
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from caseload.forms import DateInput
+from caseload.core.forms import DateInput
 
 from .choices import StandardKind
 
@@ -136,7 +136,7 @@ class ReductionForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
-        from caseload.choices import ReductionReason
+        from caseload.core.choices import ReductionReason
 
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [("", "Choose a reason")] + ReductionReason.choices

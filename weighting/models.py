@@ -1,11 +1,16 @@
 """Weighting schemes (versioned), case assessments, and the bandwidth and promise standards."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case as DBCase
+from django.db.models import OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from caseload.models import Case, Organisation
+from caseload.core.dates import end_of_day
+from caseload.core.models import Case, Organisation
 
 from .choices import AssessmentStatus, Stage, StandardKind
 
@@ -88,6 +93,30 @@ class FactorOption(models.Model):
 class CaseAssessmentQuerySet(models.QuerySet):
     def current(self) -> "CaseAssessmentQuerySet":
         return self.filter(is_current=True)
+
+    def in_force_on(self, on: date) -> "CaseAssessmentQuerySet":
+        """Each case's assessment in force on the day, annotated with `stage_on`: the stage
+        whose choices count then (agreed once agreed by the end of the day, else proposed).
+
+        The newest proposal is the one in force; for today that is the current row (kept so by
+        the services), for a past day the last one proposed by then."""
+        end = end_of_day(on)
+        if on >= timezone.localdate():
+            rows = self.filter(is_current=True)
+        else:
+            latest = (
+                CaseAssessment.objects.filter(case_id=OuterRef("case_id"), proposed_at__lt=end)
+                .order_by("-proposed_at", "-pk")
+                .values("pk")[:1]
+            )
+            rows = self.filter(proposed_at__lt=end, pk=Subquery(latest))
+        return rows.annotate(
+            stage_on=DBCase(
+                When(agreed_at__lt=end, then=Value(Stage.AGREED.value)),
+                default=Value(Stage.PROPOSED.value),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class CaseAssessment(models.Model):

@@ -34,6 +34,8 @@ __all__ = [
     "caseload_promise",
     "effective_fte",
     "fte_needed",
+    "over_capacity",
+    "over_promise",
     "reduction_in_force",
     "status_after",
     "version_in_force",
@@ -120,7 +122,7 @@ def effective_fte(fte: Decimal, reductions: Iterable[Reduction], on: date) -> De
 
 def capacity(band: Band, fte: Decimal, reductions: Iterable[Reduction], on: date) -> Decimal:
     """Return a worker's capacity in weighted points: top of band × effective FTE, to 0.01."""
-    return _to_cents(band.top * effective_fte(fte, reductions, on))
+    return _limits(band, fte, tuple(reductions), on)[0]
 
 
 def bandwidth_status(
@@ -132,14 +134,23 @@ def bandwidth_status(
 ) -> BandwidthStatus:
     """Classify a weighted load against the band scaled by effective FTE.
 
-    Both band edges are inside the band, so a fully reduced worker holding nothing is within
-    band and holding anything is above it.
+    Both band edges (capacity and floor, to 0.01, as shown) are inside the band, so a fully
+    reduced worker holding nothing is within band and holding anything is above it.
     """
-    eff = effective_fte(fte, reductions, on)
-    points = Decimal(load)
-    if points > band.top * eff:
+    cap, floor = _limits(band, fte, tuple(reductions), on)
+    return _status(Decimal(load), cap, floor)
+
+
+def over_capacity(points: Decimal | int, capacity: Decimal) -> bool:
+    """Above bandwidth: more weighted points than the capacity (to 0.01). Exactly at capacity
+    is within band."""
+    return points > capacity
+
+
+def _status(points: Decimal | int, cap: Decimal, floor: Decimal) -> BandwidthStatus:
+    if over_capacity(points, cap):
         return BandwidthStatus.ABOVE
-    if points < band.bottom * eff:
+    if points < floor:
         return BandwidthStatus.BELOW
     return BandwidthStatus.WITHIN
 
@@ -159,6 +170,11 @@ def caseload_promise(default_promise: int, fte: Decimal, own_promise: int | None
         return own_promise
     _check_fte(fte)
     return int((Decimal(default_promise) * fte).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def over_promise(cases: int, promise: int) -> bool:
+    """Above promise: more open cases than the promise. Holding exactly the promise is not."""
+    return cases > promise
 
 
 # --- Case points -----------------------------------------------------------------------------
@@ -263,22 +279,15 @@ def _load_for(
     promise: int,
 ) -> WorkerLoad:
     """Build a WorkerLoad from counts already summed and a promise already resolved."""
-    cap, floor, top, bottom = _limits(band, fte, reductions, on)
-    # The same classification as `bandwidth_status`, with the limits worked out once.
-    if weighted_load > top:
-        status = BandwidthStatus.ABOVE
-    elif weighted_load < bottom:
-        status = BandwidthStatus.BELOW
-    else:
-        status = BandwidthStatus.WITHIN
+    cap, floor = _limits(band, fte, reductions, on)
     return WorkerLoad(
         open_cases=open_cases,
         weighted_load=weighted_load,
         capacity=cap,
         band_floor=floor,
-        status=status,
+        status=_status(weighted_load, cap, floor),
         promise=promise,
-        above_promise=open_cases > promise,
+        above_promise=over_promise(open_cases, promise),
         headroom=cap - weighted_load,
     )
 
@@ -286,17 +295,12 @@ def _load_for(
 @lru_cache(maxsize=4096)
 def _limits(
     band: Band, fte: Decimal, reductions: tuple[Reduction, ...], on: date
-) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """Capacity and band floor (to 0.01), and the exact band edges, for a band, FTE and
-    reductions on a day. Most workers share these, so a whole organisation's loads work them
-    out a few hundred times rather than once per worker."""
+) -> tuple[Decimal, Decimal]:
+    """Capacity and band floor (to 0.01) for a band, FTE and reductions on a day. Most workers
+    share these, so a whole organisation's loads work them out a few hundred times rather than
+    once per worker."""
     eff = effective_fte(fte, reductions, on)
-    return (
-        _to_cents(band.top * eff),
-        _to_cents(band.bottom * eff),
-        band.top * eff,
-        band.bottom * eff,
-    )
+    return _to_cents(band.top * eff), _to_cents(band.bottom * eff)
 
 
 def worker_load(

@@ -5,16 +5,16 @@ cases or workers, and hands plain data to the pure rules in `scoring.py`.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from caseload.access import manages_team
-from caseload.choices import CaseStatus, ExperienceBand, WorkerRole
-from caseload.models import Allocation, CapacityReduction, Case, Service, Team, Worker
+from caseload.core.access import manages_team
+from caseload.core.choices import ExperienceBand, WorkerRole
+from caseload.core.dates import end_of_day
+from caseload.core.models import Case, Team, Worker
 
 from . import scoring
 from .choices import AssessmentStatus, Stage, StandardKind
@@ -22,7 +22,6 @@ from .models import (
     AssessmentFactor,
     CaseAssessment,
     Factor,
-    FactorOption,
     LoadStandard,
     WeightingScheme,
 )
@@ -32,14 +31,19 @@ from .models import (
 
 def schemes_for(organisation_id) -> list[WeightingScheme]:
     """Every version that applies to the organisation, newest first: the product default
-    until the organisation's own first version starts, then its own versions."""
-    own = list(WeightingScheme.objects.filter(organisation_id=organisation_id))
-    defaults = WeightingScheme.objects.filter(organisation__isnull=True)
+    until the organisation's own first version starts, then its own versions. One query."""
+    rows = list(
+        WeightingScheme.objects.filter(
+            Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
+        )
+    )
+    own = [s for s in rows if s.organisation_id is not None]
+    defaults = [s for s in rows if s.organisation_id is None]
     if own:
         first = min(s.in_force_from for s in own)
-        own += list(defaults.filter(in_force_from__lt=first))
+        own += [s for s in defaults if s.in_force_from < first]
     else:
-        own = list(defaults)
+        own = defaults
     return sorted(own, key=lambda s: (s.in_force_from, s.version), reverse=True)
 
 
@@ -140,10 +144,6 @@ class CaseWeight:
         ]
 
 
-def _end_of(on: date) -> datetime:
-    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-
-
 def stale_after() -> timedelta:
     """How old an agreed assessment may be before it is stale (ASSESSMENT_STALE_WEEKS)."""
     return timedelta(weeks=settings.ASSESSMENT_STALE_WEEKS)
@@ -151,15 +151,7 @@ def stale_after() -> timedelta:
 
 def assessments_on(case_ids, on: date) -> dict[int, CaseAssessment]:
     """The assessment in force for each case on the date, with its factor lines attached."""
-    today = timezone.localdate()
-    query = CaseAssessment.objects.filter(case_id__in=case_ids)
-    if on >= today:
-        rows = list(query.filter(is_current=True))
-    else:
-        latest: dict[int, CaseAssessment] = {}
-        for row in query.filter(proposed_at__lt=_end_of(on)).order_by("proposed_at", "pk"):
-            latest[row.case_id] = row
-        rows = list(latest.values())
+    rows = list(CaseAssessment.objects.in_force_on(on).filter(case_id__in=case_ids))
     lines = AssessmentFactor.objects.filter(assessment__in=[r.pk for r in rows]).values_list(
         "assessment_id", "stage", "factor", "option"
     )
@@ -168,11 +160,10 @@ def assessments_on(case_ids, on: date) -> dict[int, CaseAssessment]:
         by_assessment.setdefault(assessment_id, {}).setdefault(stage, []).append((factor, option))
     for row in rows:
         stages = by_assessment.get(row.pk, {})
-        agreed_by_then = row.agreed_at is not None and row.agreed_at < _end_of(on)
-        row.choices_on = stages.get(Stage.AGREED if agreed_by_then else Stage.PROPOSED, [])
+        row.choices_on = stages.get(row.stage_on, [])
         row.proposed_choices = stages.get(Stage.PROPOSED, [])
         row.agreed_choices = stages.get(Stage.AGREED, [])
-        row.agreed_by_then = agreed_by_then
+        row.agreed_by_then = row.stage_on == Stage.AGREED
     return {row.case_id: row for row in rows}
 
 
@@ -200,7 +191,7 @@ def case_weights(cases, organisation_id, on: date | None = None) -> dict[int, Ca
             continue
         status = assessment.status if assessment.agreed_by_then else AssessmentStatus.PROPOSED
         stale = bool(
-            assessment.agreed_by_then and assessment.agreed_at < _end_of(on) - stale_after()
+            assessment.agreed_by_then and assessment.agreed_at < end_of_day(on) - stale_after()
         )
         weights[case_id] = CaseWeight(
             points=_score(assessment.choices_on, table),
@@ -212,145 +203,6 @@ def case_weights(cases, organisation_id, on: date | None = None) -> dict[int, Ca
             labels=labels,
         )
     return weights
-
-
-# --- Worker loads ------------------------------------------------------------------------------
-
-
-@dataclass
-class LoadRow:
-    """A worker's load with the standard used, for pages and reports."""
-
-    worker: Worker
-    load: scoring.WorkerLoad
-    band: scoring.Band
-    kind: str
-    case_ids: list[int]
-
-    @property
-    def promise_percent(self) -> int:
-        return _percent(self.load.open_cases, self.load.promise)
-
-    @property
-    def band_percent(self) -> int:
-        return _percent(self.load.weighted_load, self.load.capacity)
-
-
-def _percent(value, limit) -> int:
-    if not limit:
-        return 100 if value else 0
-    return int(min(Decimal(value) / Decimal(limit) * 100, Decimal(150)))
-
-
-def held_on(workers, on: date) -> dict[int, list[int]]:
-    """Open case ids each worker held on the date, in one query."""
-    allocations = Allocation.objects.filter(worker__in=workers, started_on__lte=on).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
-    )
-    allocations = allocations.filter(
-        Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=on)
-    ).exclude(case__status=CaseStatus.CLOSED, case__closed_on__isnull=True)
-    held: dict[int, list[int]] = {}
-    for worker_id, case_id in allocations.values_list("worker_id", "case_id"):
-        held.setdefault(worker_id, []).append(case_id)
-    return held
-
-
-def reductions_for(workers) -> dict[int, list[scoring.Reduction]]:
-    """Capacity reductions per worker as plain data."""
-    rows = CapacityReduction.objects.filter(worker__in=workers).values_list(
-        "worker_id", "percent", "starts_on", "ends_on"
-    )
-    reductions: dict[int, list[scoring.Reduction]] = {}
-    for worker_id, percent, starts_on, ends_on in rows:
-        reductions.setdefault(worker_id, []).append(
-            scoring.Reduction(Decimal(percent), starts_on, ends_on)
-        )
-    return reductions
-
-
-def worker_loads(
-    workers,
-    organisation_id,
-    on: date | None = None,
-    weights: dict | None = None,
-    *,
-    with_case_ids: bool = True,
-) -> dict[int, LoadRow]:
-    """Cases against promise and points against bandwidth for each worker on the date.
-    With `with_case_ids=False`, today's loads are summed by the database (`summed_loads`)
-    and the rows' `case_ids` are left empty: for dashboards over many workers."""
-    on = on or timezone.localdate()
-    workers = list(workers)
-    if not with_case_ids and weights is None and on == timezone.localdate():
-        team_ids = sorted({worker.team_id for worker in workers})
-        return summed_loads(workers, organisation_id, team_ids=team_ids, on=on)
-    held = held_on(workers, on)
-    if weights is None:
-        weights = case_weights([c for ids in held.values() for c in ids], organisation_id, on)
-    standards = standards_for(organisation_id)
-    reductions = reductions_for(workers)
-    rows = {}
-    for worker in workers:
-        kind = standard_kind(worker)
-        standard = standards[kind]
-        band = scoring.Band(Decimal(standard.band_bottom), Decimal(standard.band_top))
-        case_ids = held.get(worker.pk, [])
-        load = scoring.worker_load(
-            case_points=[weights[c].total for c in case_ids if c in weights],
-            band=band,
-            fte=worker.fte,
-            reductions=reductions.get(worker.pk, []),
-            on=on,
-            default_promise=standard.caseload_promise,
-            own_promise=worker.caseload_promise,
-        )
-        rows[worker.pk] = LoadRow(worker, load, band, kind, case_ids)
-    return rows
-
-
-@dataclass
-class TeamBandwidth:
-    """A team's total capacity against total weighted load, and where it needs extra hands."""
-
-    capacity: Decimal
-    weighted_load: int
-    headroom: Decimal
-    fte_needed: Decimal
-    open_cases: int
-    above_bandwidth: int
-    above_promise: int
-    workers: int
-
-
-def team_bandwidth(rows: dict[int, LoadRow]) -> TeamBandwidth:
-    """Totals over a team's load rows (from `worker_loads`)."""
-    loads = list(rows.values())
-    capacity = sum((r.load.capacity for r in loads), Decimal("0"))
-    weighted = sum(r.load.weighted_load for r in loads)
-    return TeamBandwidth(
-        capacity=capacity,
-        weighted_load=weighted,
-        headroom=capacity - weighted,
-        fte_needed=scoring.fte_needed((r.load, r.band) for r in loads),
-        open_cases=sum(r.load.open_cases for r in loads),
-        above_bandwidth=sum(r.load.status == scoring.BandwidthStatus.ABOVE for r in loads),
-        above_promise=sum(r.load.above_promise for r in loads),
-        workers=len(loads),
-    )
-
-
-def team_loads(
-    team: Team, on: date | None = None, *, with_case_ids: bool = True
-) -> tuple[list[LoadRow], TeamBandwidth]:
-    """Every worker in post in the team with their load, and the team's totals. Pages that
-    show only the figures pass `with_case_ids=False` (summed by the database for today)."""
-    from caseload.selectors import team_members
-
-    members = list(team_members(team, on=on))
-    rows = worker_loads(members, team.service.organisation_id, on, with_case_ids=with_case_ids)
-    ordered = [rows[m.pk] for m in members]
-    return ordered, team_bandwidth(rows)
 
 
 # --- Who may do what ---------------------------------------------------------------------------
@@ -420,7 +272,7 @@ def weight_under_versions(
 def team_cases_needing_attention(team: Team) -> list[Case]:
     """The team's open cases whose factors await agreement, need review or are stale, each
     with `weight` and `current` (holder); oldest proposal first."""
-    from caseload.selectors import current_allocations
+    from caseload.core.selectors import current_allocations
 
     cases = list(Case.objects.open().filter(team=team).select_related("participant"))
     weights = case_weights(cases, team.service.organisation_id)
@@ -452,126 +304,3 @@ def estimated_points(case: Case, weight: CaseWeight) -> int:
         return weight.total
     table = points_table(weight.scheme)
     return table.get(("case_type", case.case_type), 0) + table.get(("court", case.court), 0)
-
-
-# --- Loads summed by the database (whole organisation at once) ----------------------------------
-
-_WORKER_TOTALS_SQL = """
-WITH held AS (
-    SELECT al.worker_id, al.case_id
-    FROM {allocation} al
-    JOIN {case} c ON c.id = al.case_id
-    JOIN {worker} w ON w.id = al.worker_id
-    WHERE w.team_id IN ({team_scope})
-      AND al.started_on <= %s AND (al.ended_on IS NULL OR al.ended_on > %s)
-      AND (c.closed_on IS NULL OR c.closed_on > %s)
-      AND NOT (c.status = %s AND c.closed_on IS NULL)
-),
-counts AS (SELECT worker_id, COUNT(*) AS open_cases FROM held GROUP BY worker_id),
-points AS (
-    SELECT h.worker_id, SUM(p.points) AS points
-    FROM held h
-    JOIN {assessment} a ON a.case_id = h.case_id AND a.is_current = %s
-    JOIN {factor} f ON f.assessment_id = a.id
-      AND f.stage = CASE WHEN a.agreed_at IS NOT NULL AND a.agreed_at < %s THEN %s ELSE %s END
-    JOIN {scheme_factor} sf ON sf.scheme_id = %s AND sf.code = f.factor
-    JOIN {scheme_option} p ON p.factor_id = sf.id AND p.code = f."option"
-    GROUP BY h.worker_id
-)
-SELECT c.worker_id, c.open_cases, COALESCE(p.points, 0)
-FROM counts c LEFT JOIN points p ON p.worker_id = c.worker_id
-"""
-
-
-_ORGANISATION_TEAMS_SQL = (
-    "SELECT t.id FROM {team} t JOIN {service} s ON s.id = t.service_id WHERE s.organisation_id = %s"
-)
-
-
-def worker_totals(
-    *, organisation_id, team_ids=None, on: date | None = None
-) -> dict[int, tuple[int, int]]:
-    """Open cases held and their summed points, per worker of the organisation's teams (or of
-    `team_ids`), in one SQL aggregate: the same figures as `worker_loads` computes case by case
-    in Python. Only for today: past dates need the assessment history (`assessments_on`)."""
-    from django.db import connection
-
-    on = on or timezone.localdate()
-    if on < timezone.localdate():
-        raise ValueError("worker_totals sums today's assessments; use worker_loads for the past")
-    scheme_id = scheme_in_force(organisation_id, on, factors=False).pk
-    ops = connection.ops
-    if team_ids is None:
-        team_scope = _ORGANISATION_TEAMS_SQL.format(
-            team=Team._meta.db_table, service=Service._meta.db_table
-        )
-        scope_params = [organisation_id]
-    else:
-        team_ids = [int(pk) for pk in team_ids] or [0]
-        team_scope = ", ".join(["%s"] * len(team_ids))
-        scope_params = team_ids
-    sql = _WORKER_TOTALS_SQL.format(
-        allocation=Allocation._meta.db_table,
-        case=Case._meta.db_table,
-        worker=Worker._meta.db_table,
-        team_scope=team_scope,
-        assessment=CaseAssessment._meta.db_table,
-        factor=AssessmentFactor._meta.db_table,
-        scheme_factor=Factor._meta.db_table,
-        scheme_option=FactorOption._meta.db_table,
-    )
-    day = ops.adapt_datefield_value(on)
-    params = [
-        *scope_params,
-        day,
-        day,
-        day,
-        CaseStatus.CLOSED,
-        True,
-        ops.adapt_datetimefield_value(_end_of(on)),
-        Stage.AGREED,
-        Stage.PROPOSED,
-        scheme_id,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # noqa: S608 - only table names are formatted in
-        return {worker_id: (int(n), int(points)) for worker_id, n, points in cursor.fetchall()}
-
-
-def summed_loads(
-    workers, organisation_id, *, team_ids=None, on: date | None = None
-) -> dict[int, LoadRow]:
-    """`worker_loads` for today with the counting and summing done by the database
-    (`worker_totals`), for pages and jobs over many workers. The rows' `case_ids` are empty:
-    use `worker_loads` where the cases themselves are needed."""
-    on = on or timezone.localdate()
-    workers = list(workers)
-    totals = worker_totals(organisation_id=organisation_id, team_ids=team_ids, on=on)
-    standards = standards_for(organisation_id)
-    reductions = (
-        reductions_for(workers)
-        if len(workers) < 1000
-        else _organisation_reductions(organisation_id)
-    )
-    rows = {}
-    for worker in workers:
-        kind = standard_kind(worker)
-        standard = standards[kind]
-        band = scoring.Band(Decimal(standard.band_bottom), Decimal(standard.band_top))
-        open_cases, points = totals.get(worker.pk, (0, 0))
-        load = scoring.worker_load_from_totals(
-            open_cases=open_cases,
-            weighted_load=points,
-            band=band,
-            fte=worker.fte,
-            reductions=reductions.get(worker.pk, []),
-            on=on,
-            default_promise=standard.caseload_promise,
-            own_promise=worker.caseload_promise,
-        )
-        rows[worker.pk] = LoadRow(worker, load, band, kind, [])
-    return rows
-
-
-def _organisation_reductions(organisation_id) -> dict[int, list[scoring.Reduction]]:
-    return reductions_for(Worker.objects.filter(team__service__organisation_id=organisation_id))

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.models import Case, Organisation, User
-from caseload.recompute import request_team_recompute
+from caseload.core import bulk
+from caseload.core.models import CapacityReduction, Case, Organisation, User, Worker
+from caseload.core.recompute import request_team_recompute
 
 from . import selectors
 from .choices import AssessmentStatus, Stage
@@ -56,6 +57,11 @@ def _write_lines(assessment: CaseAssessment, stage: str, choices: list[Choice]) 
     )
 
 
+def _no_longer_current(case_ids: list[int]) -> None:
+    """The cases' current assessments stop being current (a newer one is about to be saved)."""
+    CaseAssessment.objects.filter(case_id__in=case_ids, is_current=True).update(is_current=False)
+
+
 @transaction.atomic
 def assessment_propose(*, case: Case, by: User | None, choices: list[Choice]) -> CaseAssessment:
     """A worker proposes the case's factors. The new proposal becomes the current assessment;
@@ -65,7 +71,7 @@ def assessment_propose(*, case: Case, by: User | None, choices: list[Choice]) ->
         raise PermissionDenied("Only the team's workers and manager can propose factors.")
     scheme = selectors.scheme_in_force(case.team.service.organisation_id)
     choices = check_choices(scheme, choices)
-    CaseAssessment.objects.filter(case=case, is_current=True).update(is_current=False)
+    _no_longer_current([case.pk])
     assessment = CaseAssessment(
         case=case, is_current=True, proposed_by=by, proposed_at=timezone.now()
     )
@@ -117,6 +123,39 @@ def assessment_agree(
     assessment.save()
     request_team_recompute(case.team_id)
     return assessment
+
+
+def assessments_record_agreed(
+    *, choices: dict[int, list[Choice]], by: User | None, at, note: str
+) -> None:
+    """The bulk form of proposing and agreeing factors in one step, for the import: for each
+    case id, a new assessment with these choices both proposed and agreed becomes the current
+    one; earlier ones are kept. The caller has checked the choices against the scheme in force
+    (`check_choices` one case at a time) and requests the teams' recompute."""
+    if not choices:
+        return
+    _no_longer_current(list(choices))
+    rows = [
+        CaseAssessment(
+            case_id=case_id,
+            is_current=True,
+            status=AssessmentStatus.AGREED,
+            proposed_by=by,
+            proposed_at=at,
+            agreed_by=by,
+            agreed_at=at,
+            agreement_note=note,
+        )
+        for case_id in choices
+    ]
+    bulk.insert(CaseAssessment, rows, history=True, user=by, reason=note)
+    lines = [
+        (row.pk, stage, factor, option)
+        for row in rows
+        for stage in (Stage.PROPOSED.value, Stage.AGREED.value)
+        for factor, option in choices[row.case_id]
+    ]
+    bulk.insert_rows(AssessmentFactor, ["assessment_id", "stage", "factor", "option"], lines)
 
 
 @transaction.atomic
@@ -214,3 +253,40 @@ def standard_update(
     standard.full_clean()
     standard.save()
     return standard
+
+
+@transaction.atomic
+def reduction_create(
+    *,
+    worker: Worker,
+    by: User | None,
+    percent: int,
+    reason: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    note: str = "",
+):
+    """Reduce a worker's capacity by a percentage over a date range."""
+    reduction = CapacityReduction(
+        worker=worker,
+        percent=percent,
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+    )
+    reduction.full_clean()
+    reduction.save()
+    return reduction
+
+
+@transaction.atomic
+def reduction_end(*, reduction, ends_on: date, by: User | None = None):
+    """End a capacity reduction on a date (kept in history, never deleted)."""
+    if ends_on < reduction.starts_on:
+        raise ValidationError({"ends_on": "The reduction cannot end before it starts."})
+    reduction.ends_on = ends_on
+    reduction.full_clean()
+    reduction.save()
+    request_team_recompute(reduction.worker.team_id)
+    return reduction

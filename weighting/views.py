@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caseload import services as caseload_services
-from caseload.access import DIRECTORS_AND_ADMINS, manages_team, role_required
-from caseload.history import history_rows
-from caseload.models import Worker
-from caseload.selectors import case_for_user
-from caseload.views import _add_errors
+from caseload.core.access import DIRECTORS_AND_ADMINS, manages_team, role_required
+from caseload.core.forms import add_service_errors
+from caseload.core.history import history_rows
+from caseload.core.models import Worker
+from caseload.core.selectors import case_for_user
 from security.audit import audit_view
 
 from . import selectors, services
@@ -48,7 +47,7 @@ def case_factors_propose(request, pk: int) -> HttpResponse:
         try:
             services.assessment_propose(case=case, by=request.user, choices=form.chosen())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Factors proposed. They count now and await your manager's agreement."
@@ -79,7 +78,7 @@ def case_factors_agree(request, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Factors {assessment.get_status_display().lower()}.")
             return redirect(case)
@@ -136,7 +135,7 @@ def scheme_edit(request) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -209,9 +208,9 @@ def reduction_add(request, worker_pk: int) -> HttpResponse:
     form = ReductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            caseload_services.reduction_create(worker=worker, by=request.user, **form.cleaned_data)
+            services.reduction_create(worker=worker, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Capacity reduction recorded for {worker.name}.")
             return redirect(worker)

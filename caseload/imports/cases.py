@@ -1,18 +1,24 @@
 """One batch of case rows compared with the database and, on import, written: new and changed
-cases, reallocations (an ended allocation and a new one) and new agreed assessments."""
+cases, reallocations (an ended allocation and a new one) and new agreed assessments.
+
+The writes go through the bulk forms of the services the pages use: a case's status and place in
+the queue from `allocation.rules.queue_state`, holdings through
+`allocation.services.allocations_record`, assessments through
+`weighting.services.assessments_record_agreed`."""
 
 from datetime import date
 from typing import TYPE_CHECKING
 
-from simple_history.utils import bulk_update_with_history
-
-from caseload.choices import AllocationReason, CaseStatus
-from caseload.models import Allocation, Case
+from caseload.allocation.rules import queue_state
+from caseload.allocation.services import allocations_record
+from caseload.core.choices import AllocationReason, CaseStatus
+from caseload.core.models import Allocation, Case
 from participants.models import Participant
 from weighting.choices import AssessmentStatus, Stage
 from weighting.models import AssessmentFactor, CaseAssessment
+from weighting.services import assessments_record_agreed
 
-from . import bulk
+from .compare import assign, differs
 
 if TYPE_CHECKING:
     from .engine import CaseloadImport
@@ -31,15 +37,6 @@ CASE_FIELDS = (
     "waiting_since",
     "needs_reallocation",
 )
-
-
-def _differs(obj, values: dict) -> bool:
-    return any(getattr(obj, name) != value for name, value in values.items())
-
-
-def _assign(obj, values: dict) -> None:
-    for name, value in values.items():
-        setattr(obj, name, value)
 
 
 class CasePlan:
@@ -89,16 +86,15 @@ class CasePlan:
 
     def add(self, r: dict) -> None:
         run = self.run
-        values = run._case_values(r, self.participants)
-        values["needs_reallocation"] = bool(r["worker_ref"] and r["needs_reallocation"])
+        values = run.case_values(r, self.participants)
+        wants_reallocation = bool(r["worker_ref"] and r["needs_reallocation"])
         worker_id = run.worker_ids.get(r["worker_ref"]) if r["worker_ref"] else None
-        choices = None if r["closed_on"] else run._choices(r, siblings=run._siblings(r))
+        choices = None if r["closed_on"] else run.choices(r, siblings=run.siblings(r))
         case = self.existing.get(r["case_ref"])
         if case is None:
-            waiting = values["status"] == CaseStatus.AWAITING_ALLOCATION
-            values["waiting_since"] = (
-                r["opened_on"] if waiting else run.today if values["needs_reallocation"] else None
-            )
+            held = bool(r["worker_ref"])
+            since = run.today if held else r["opened_on"]  # a holder's case waits only to move
+            values |= self._queue(r, held=held, reallocate=wants_reallocation, since=since)
             case = Case(reference=r["case_ref"], **values)
             self.creates.append((case, r))
             if worker_id or r["worker_ref"]:
@@ -108,28 +104,39 @@ class CasePlan:
             if choices:
                 self.assessments.append((case, choices))
             return
-        changed = self._holder_change(case, r, worker_id, values)
-        if _differs(case, values):
+        changed = self._holder_change(case, r, worker_id, values, wants_reallocation)
+        if differs(case, values):
             changed = True
         if choices is not None and self.agreed.get(case.pk) != choices:
             self.assessments.append((case, choices))
             changed = True
         if changed:
-            _assign(case, values)
+            assign(case, values)
             self.changed.append(case)
         else:
             self.same += 1
         if worker_id and run.with_contacts:
             self.holders.append((case.pk, worker_id))
 
-    def _holder_change(self, case: Case, r: dict, worker_id: int | None, values: dict) -> bool:
+    @staticmethod
+    def _queue(r: dict, *, held: bool, reallocate: bool, since: date | None) -> dict:
+        """The case's status and place in the queue (`queue_state`), closed cases aside."""
+        if r["closed_on"]:
+            return {"status": CaseStatus.CLOSED, "needs_reallocation": False, "waiting_since": None}
+        return queue_state(held=held, needs_reallocation=reallocate, waiting_since=since)
+
+    def _holder_change(
+        self, case: Case, r: dict, worker_id: int | None, values: dict, reallocate: bool
+    ) -> bool:
         """Plan the allocation change, if any: end the current holder's allocation and start
         the new one on the same day (a reallocation), or send the case back to the queue."""
         current = self.current.get(case.pk)
         holder = current.worker_id if current else None
         wanted = worker_id if r["worker_ref"] else None
+        held = bool(r["worker_ref"])
         if holder == wanted and not (r["worker_ref"] and wanted is None):
-            values["waiting_since"] = case.waiting_since
+            values |= self._queue(r, held=held, reallocate=reallocate, since=case.waiting_since)
+            values["waiting_since"] = case.waiting_since  # it did not join or leave the queue
             return False
         today = self.run.today
         if r["closed_on"]:
@@ -142,27 +149,22 @@ class CasePlan:
             current.ended_on = max(day, current.started_on)
             self.ends.append(current)
             self.run.touched_teams.add(case.team_id)
-        if r["worker_ref"]:
+        if held:
             start = max(day, current.started_on) if current else day
             reason = AllocationReason.REBALANCE if current else AllocationReason.NEW
             self.starts.append((case, wanted, start, reason))
             self.reallocations += 1 if current else 0
-            values["waiting_since"] = today if values["needs_reallocation"] else None
-        else:
-            values["waiting_since"] = None if r["closed_on"] else today
+        values |= self._queue(r, held=held, reallocate=reallocate, since=today)
         return True
 
     def write(self) -> None:
         run = self.run
         new_cases = [case for case, _ in self.creates]
-        run._save_with_history(Case, new_cases, self.changed, list(CASE_FIELDS))
+        run.save_with_history(Case, new_cases, self.changed, list(CASE_FIELDS))
         if run.with_contacts:  # only contacts need cases' ids and holders afterwards
             run.case_ids.update((r["case_ref"], case.pk) for case, r in self.creates)
         for case in new_cases + self.changed:
             run.touched_teams.add(case.team_id)
-        history = {"default_user": run.by, "default_change_reason": REALLOCATION_NOTE}
-        if self.ends:
-            bulk_update_with_history(self.ends, Allocation, ["ended_on"], **history)
         starts = [
             Allocation(
                 case_id=case.pk,
@@ -174,36 +176,18 @@ class CasePlan:
             )
             for case, worker_id, started_on, reason in self.starts
         ]
-        bulk.insert(Allocation, starts, history=True, user=run.by, reason=IMPORT_NOTE)
+        allocations_record(
+            ends=self.ends,
+            starts=starts,
+            by=run.by,
+            end_reason=REALLOCATION_NOTE,
+            start_reason=IMPORT_NOTE,
+        )
         if run.with_contacts:
             run.holders.update((a.case_id, a.worker_id) for a in starts)
-        self._write_assessments()
-
-    def _write_assessments(self) -> None:
-        run = self.run
-        if not self.assessments:
-            return
-        CaseAssessment.objects.filter(
-            case_id__in=[case.pk for case, _ in self.assessments], is_current=True
-        ).update(is_current=False)
-        rows = [
-            CaseAssessment(
-                case_id=case.pk,
-                is_current=True,
-                status=AssessmentStatus.AGREED,
-                proposed_by=run.by,
-                proposed_at=run.now,
-                agreed_by=run.by,
-                agreed_at=run.now,
-                agreement_note=IMPORT_NOTE,
-            )
-            for case, _ in self.assessments
-        ]
-        bulk.insert(CaseAssessment, rows, history=True, user=run.by, reason=IMPORT_NOTE)
-        lines = [
-            (row.pk, stage, factor, option)
-            for row, (_, choices) in zip(rows, self.assessments, strict=True)
-            for stage in (Stage.PROPOSED.value, Stage.AGREED.value)
-            for factor, option in choices
-        ]
-        bulk.insert_rows(AssessmentFactor, ["assessment_id", "stage", "factor", "option"], lines)
+        assessments_record_agreed(
+            choices={case.pk: choices for case, choices in self.assessments},
+            by=run.by,
+            at=run.now,
+            note=IMPORT_NOTE,
+        )

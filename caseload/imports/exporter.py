@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from caseload.models import Allocation, Case, Organisation, Team, Worker
+from caseload.core.models import Allocation, Case, Organisation, Team, Worker
 from participants.models import Contact, Participant
 from weighting import selectors as weighting
 

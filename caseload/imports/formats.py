@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from caseload.choices import CaseType, Court, ExperienceBand, NeedLevel, WorkerRole
+from caseload.core.choices import CaseType, Court, ExperienceBand, NeedLevel, WorkerRole
 from participants.choices import ContactType
 
 

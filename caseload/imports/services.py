@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.choices import ImportStatus
-from caseload.models import ImportRun, Organisation, User
+from caseload.core.choices import ImportStatus
+from caseload.core.enqueue import enqueue_after_commit
+from caseload.core.models import ImportRun, Organisation, User
 from security.audit import audit_record
 from security.choices import AuditAction
 
@@ -208,9 +209,7 @@ def import_run_create(*, organisation: Organisation, by: User, files, request=No
         obj=run,
         detail=f"Uploaded for import: {', '.join(names)}"[:300],
     )
-    from caseload.tasks import import_check
-
-    transaction.on_commit(lambda: import_check.delay(run.pk))
+    enqueue_after_commit("caseload.import_check", run.pk)
     return run
 
 
@@ -248,9 +247,7 @@ def import_run_confirm(*, run: ImportRun, by: User, request=None) -> ImportRun:
         obj=run,
         detail=f"Confirmed import of {run.rows} rows",
     )
-    from caseload.tasks import import_commit
-
-    transaction.on_commit(lambda: import_commit.delay(run.pk))
+    enqueue_after_commit("caseload.import_commit", run.pk)
     return run
 
 

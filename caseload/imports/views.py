@@ -13,9 +13,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseload.access import role_required
-from caseload.choices import AccessRole, ImportStatus
-from caseload.models import ImportRun
+from caseload.core.access import role_required
+from caseload.core.choices import AccessRole, ImportStatus
+from caseload.core.models import ImportRun
 
 from . import exporter, services
 from .forms import ImportUploadForm

@@ -5,7 +5,7 @@ the signed-in user."""
 from django import template
 from django.utils import timezone
 
-from caseload.choices import CHILDREN_CASE_TYPES, CaseType
+from caseload.core.choices import CHILDREN_CASE_TYPES, CaseType
 
 from .. import selectors
 

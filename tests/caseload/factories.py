@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from caseload.models import Organisation, Service, Team, User, Worker
+from caseload.core.models import Organisation, Service, Team, User, Worker
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from caseload import demo
+from caseload.demo import seed as demo
 from tests.urlwalk import PUBLIC_NAMES, walk
 
 pytestmark = pytest.mark.django_db

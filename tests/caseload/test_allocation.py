@@ -9,8 +9,9 @@ from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
-from caseload import services
-from caseload.models import Allocation, Case
+from caseload.allocation import services
+from caseload.casework import services as casework_services
+from caseload.core.models import Allocation, Case
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
 
@@ -51,7 +52,7 @@ def test_a_rise_in_need_past_the_holders_eligibility_puts_the_case_in_the_queue(
 ):
     support = WorkerFactory(team=team, role="support_worker")
     case = held_case(support, need_level="medium")
-    services.case_update(case=case, need_level="high", by=manager)
+    casework_services.case_update(case=case, need_level="high", by=manager)
     case.refresh_from_db()
     assert case.needs_reallocation
     html = client_for(manager).get(reverse("team_queue", args=[team.pk])).content.decode()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from caseload.allocation import (
+from caseload.allocation.rules import (
     Candidate,
     Holder,
     PlannedCase,
@@ -14,7 +14,7 @@ from caseload.allocation import (
     queue_priority,
     rank,
 )
-from caseload.eligibility import ineligibility_reason
+from caseload.core.eligibility import ineligibility_reason
 
 
 @pytest.mark.parametrize(

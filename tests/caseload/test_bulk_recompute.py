@@ -6,11 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from caseload import bulk_conditions, demo, jobs, services
-from caseload.models import Allocation, Case, Flag, Team, Worker
-from participants.flags import last_start_overdue
-from participants.visits import DEFAULT_FREQUENCIES, Frequency, due_after
-from weighting import selectors as weighting
+from caseload.casework import services
+from caseload.core.models import Allocation, Case, Flag, Team, Worker
+from caseload.demo import seed as demo
+from caseload.flags import conditions as bulk_conditions
+from caseload.flags import services as jobs
+from participants.visits import DEFAULT_FREQUENCIES, Frequency, due_after, last_start_overdue
+from tests import oracles
+from weighting import loads
 from weighting.models import AssessmentFactor, CaseAssessment
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,7 @@ def organisation_id():
 
 def _team_by_team() -> dict[int, set]:
     return {
-        team.pk: set(jobs.team_conditions(team))
+        team.pk: set(oracles.team_conditions(team))
         for team in Team.objects.select_related("service").order_by("pk")
     }
 
@@ -73,8 +76,8 @@ def test_summed_loads_are_the_loads_computed_case_by_case(organisation_id):
         assessment=assessment, stage="agreed", factor="travel", option="by_rocket"
     )
     workers = list(Worker.objects.in_post())
-    straightforward = weighting.worker_loads(workers, organisation_id)
-    summed = weighting.summed_loads(workers, organisation_id)
+    straightforward = oracles.worker_loads_case_by_case(workers, organisation_id)
+    summed = loads.worker_loads(workers, organisation_id)
     assert {pk: row.load for pk, row in summed.items()} == {
         pk: row.load for pk, row in straightforward.items()
     }
@@ -85,13 +88,13 @@ def test_the_bulk_refresh_leaves_nothing_for_the_team_by_team_refresh_to_do(orga
     first = jobs.recompute_all()
     assert first["opened"] > 0
     flags = _open_flags()
-    again = jobs.recompute_all_team_by_team()
+    again = oracles.recompute_all_team_by_team()
     assert (again["opened"], again["resolved"]) == (0, 0)
     assert _open_flags() == flags
 
 
 def test_after_changes_both_paths_agree(organisation_id, settings):
-    jobs.recompute_all_team_by_team()
+    oracles.recompute_all_team_by_team()
     today = timezone.localdate()
     # Close a held case, make another wait too long, ask for three reviews, and put every
     # worker back on the default promise.
@@ -110,7 +113,7 @@ def test_after_changes_both_paths_agree(organisation_id, settings):
     result = jobs.recompute_all()
     assert result["opened"] and result["resolved"]
     flags = _open_flags()
-    again = jobs.recompute_all_team_by_team()
+    again = oracles.recompute_all_team_by_team()
     assert (again["opened"], again["resolved"]) == (0, 0)
     assert _open_flags() == flags
     assert jobs.recompute_all()["opened"] == 0
@@ -132,7 +135,7 @@ def test_refreshing_one_team_gives_what_the_team_by_team_refresh_gives(organisat
         jobs.flags_refresh_team(team_id=team_id)
     flags = _open_flags()
     assert flags
-    again = jobs.recompute_all_team_by_team()
+    again = oracles.recompute_all_team_by_team()
     assert (again["opened"], again["resolved"]) == (0, 0)
     assert _open_flags() == flags
 
@@ -141,7 +144,8 @@ def test_refreshing_one_team_gives_what_the_team_by_team_refresh_gives(organisat
 def test_overdue_visit_counts_by_the_database_are_those_worked_out_case_by_case(
     organisation_id, days_ago
 ):
-    from reports.selectors import overdue_visit_counts, overdue_visit_counts_case_by_case
+    from reports.selectors import overdue_visit_counts
+    from tests.oracles import overdue_visit_counts_case_by_case
 
     on = timezone.localdate() - timedelta(days=days_ago)
     teams = list(Team.objects.all())
@@ -154,8 +158,8 @@ def test_the_dashboards_loads_summed_by_the_database_are_the_loads_case_by_case(
     organisation_id,
 ):
     workers = list(Worker.objects.all())
-    fast = weighting.worker_loads(workers, organisation_id, with_case_ids=False)
-    plain = weighting.worker_loads(workers, organisation_id)
+    fast = loads.worker_loads(workers, organisation_id)
+    plain = oracles.worker_loads_case_by_case(workers, organisation_id)
     assert {pk: (r.load, r.band, r.kind) for pk, r in fast.items()} == {
         pk: (r.load, r.band, r.kind) for pk, r in plain.items()
     }

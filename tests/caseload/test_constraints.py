@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from caseload.models import Allocation, CapacityReduction, Worker
+from caseload.core.models import Allocation, CapacityReduction, Worker
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import AllocationFactory, CaseFactory
 

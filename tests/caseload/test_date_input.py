@@ -4,7 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from caseload.forms import CaseCloseForm, DateInput
+from caseload.casework.forms import CaseCloseForm
+from caseload.core.forms import DateInput
 
 
 def test_a_date_field_shows_its_date_in_iso_form_whatever_the_language(settings):

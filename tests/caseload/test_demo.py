@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from caseload import demo
-from caseload.models import Organisation, Team, User, Worker
+from caseload.core.models import Organisation, Team, User, Worker
+from caseload.demo import seed as demo
 
 pytestmark = pytest.mark.django_db
 

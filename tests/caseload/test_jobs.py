@@ -16,8 +16,13 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from caseload import jobs, recompute, services, tasks
-from caseload.models import Flag, Notification, TaskLock, TaskRun
+from caseload.allocation import services as allocation_services
+from caseload.casework import services
+from caseload.core import recompute
+from caseload.core.models import Flag, Notification, TaskLock, TaskRun
+from caseload.flags import services as jobs
+from caseload.flags import tasks
+from caseload.flags.selectors import days_flagged
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, held_case
 
@@ -122,7 +127,9 @@ def test_changes_enqueue_only_after_the_transaction_commits(
     case = CaseFactory(team=team)
     with mock.patch.object(recompute, "_enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.allocation_create(case=case, worker=WorkerFactory(team=team), by=manager)
+            allocation_services.allocation_create(
+                case=case, worker=WorkerFactory(team=team), by=manager
+            )
         enqueue.assert_not_called()
         for callback in callbacks:
             callback()
@@ -159,7 +166,7 @@ def test_days_above_promise_in_the_last_90_days(team):
         subject_key=f"worker:{worker.pk}",
         opened_at=now - timedelta(days=5),
     )
-    assert jobs.days_flagged(worker_id=worker.pk, kind="above_promise") == 15
+    assert days_flagged(worker_id=worker.pk, kind="above_promise") == 15
 
 
 class TestPages:
@@ -198,7 +205,7 @@ class TestPages:
 def test_with_the_broker_unreachable_allocating_is_quick_and_the_schedule_raises_the_flag(
     team, manager, settings
 ):
-    from caseload.celery import app
+    from caseload.config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     old = (app.conf.broker_url, app.conf.task_always_eager)
@@ -209,7 +216,9 @@ def test_with_the_broker_unreachable_allocating_is_quick_and_the_schedule_raises
         _fill(worker, 15)
         case = CaseFactory(team=team)
         started = time.monotonic()
-        services.allocation_create(case=case, worker=worker, by=manager, override_reason="Urgent")
+        allocation_services.allocation_create(
+            case=case, worker=worker, by=manager, override_reason="Urgent"
+        )
         elapsed = time.monotonic() - started
     finally:
         app.conf.broker_url, app.conf.task_always_eager = old
@@ -224,7 +233,7 @@ def test_with_the_broker_unreachable_allocating_is_quick_and_the_schedule_raises
 def test_a_real_worker_on_redis_raises_the_flag_within_seconds_of_an_allocation(
     require_postgres, redis_url, team, manager, settings
 ):
-    from caseload.celery import app
+    from caseload.config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     settings.RECOMPUTE_COALESCE_SECONDS = 0
@@ -267,7 +276,7 @@ def test_a_real_worker_on_redis_raises_the_flag_within_seconds_of_an_allocation(
         from django.core.cache import cache
 
         cache.delete(f"recompute-pending:{team.pk}")
-        services.allocation_create(
+        allocation_services.allocation_create(
             case=CaseFactory(team=team), worker=worker, by=manager, override_reason="Covering leave"
         )
         deadline = time.monotonic() + 30

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from caseload import services
-from caseload.models import Case
+from caseload.allocation import services as allocation_services
+from caseload.casework import services
+from caseload.core.models import Case
 from tests.caseload.factories import TeamFactory, WorkerFactory
 from tests.participants.factories import CaseFactory, ParticipantFactory
 
@@ -45,10 +46,10 @@ def test_a_case_cannot_be_opened_in_another_organisations_team(team):
 def test_allocating_and_reallocating_keeps_one_current_holder_and_the_history(team, manager):
     case = CaseFactory(team=team)
     first, second = WorkerFactory(team=team), WorkerFactory(team=team)
-    made = services.allocation_create(
+    made = allocation_services.allocation_create(
         case=case, worker=first, by=manager, started_on=date(2026, 2, 1)
     )
-    services.allocation_create(
+    allocation_services.allocation_create(
         case=case,
         worker=second,
         by=manager,
@@ -65,20 +66,22 @@ def test_allocating_and_reallocating_keeps_one_current_holder_and_the_history(te
 def test_allocating_to_the_current_holder_again_is_refused(team, manager):
     case = CaseFactory(team=team)
     worker = WorkerFactory(team=team, name="Dee Holder")
-    services.allocation_create(case=case, worker=worker, by=manager)
+    allocation_services.allocation_create(case=case, worker=worker, by=manager)
     with pytest.raises(ValidationError, match="already allocated to Dee Holder"):
-        services.allocation_create(case=case, worker=worker, by=manager)
+        allocation_services.allocation_create(case=case, worker=worker, by=manager)
 
 
 def test_a_worker_from_another_organisation_cannot_be_given_the_case(team, manager):
     case = CaseFactory(team=team)
     with pytest.raises(ValidationError, match="another organisation"):
-        services.allocation_create(case=case, worker=WorkerFactory(team=TeamFactory()), by=manager)
+        allocation_services.allocation_create(
+            case=case, worker=WorkerFactory(team=TeamFactory()), by=manager
+        )
 
 
 def test_closing_a_case_ends_its_allocation_on_the_same_day(team, manager):
     case = CaseFactory(team=team)
-    services.allocation_create(
+    allocation_services.allocation_create(
         case=case, worker=WorkerFactory(team=team), by=manager, started_on=date(2026, 2, 1)
     )
     services.case_close(case=case, closed_on=date(2026, 4, 1), reason="needs_met", by=manager)

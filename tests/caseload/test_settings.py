@@ -16,7 +16,7 @@ PROBE = (
 
 def _settings_with(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    clean.update({"DJANGO_SETTINGS_MODULE": "caseload.settings"}, **env)
+    clean.update({"DJANGO_SETTINGS_MODULE": "caseload.config.settings"}, **env)
     return subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,

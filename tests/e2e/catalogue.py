@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from caseload import selectors
-from caseload.models import Team
+from caseload.casework import selectors
+from caseload.core.models import Team
 from tests.urlwalk import walk
 
 # Demo sign-ins, tried in this order for a page no one is named for.
@@ -126,7 +126,7 @@ ARGS = {
 
 def _import_run_with_problems(samples: "Samples") -> int:
     """An import run whose check found problems (the demo has no imports of its own)."""
-    from caseload.models import ImportRun
+    from caseload.core.models import ImportRun
 
     problem = {
         "file": "workers.csv",

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
-from caseload import demo
+from caseload.demo import seed as demo
 from reports.services import snapshot_backfill
 from security.demo import demo_two_factor_enrol
 from tests.conftest import _skip_or_fail

@@ -3,7 +3,7 @@ with a visible focus indicator at every stop."""
 
 import re
 
-from caseload.models import Case
+from caseload.core.models import Case
 
 
 def test_a_caseworker_signs_in_finds_a_case_and_changes_it_with_the_keyboard_alone(open_browser):

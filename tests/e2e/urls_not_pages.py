@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from caseload.urls import urlpatterns as site_urlpatterns
+from caseload.config.urls import urlpatterns as site_urlpatterns
 
 
 def download(request):

@@ -8,9 +8,9 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
+from caseload.core.models import Allocation, Case, ImportRun, Worker
 from caseload.imports.engine import CaseloadImport
 from caseload.imports.readers import open_source
-from caseload.models import Allocation, Case, ImportRun, Worker
 from participants.models import Contact, Participant
 from weighting.models import CaseAssessment
 from weighting.selectors import case_weights

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from caseload.core.models import Case, ImportRun, Team, Worker
 from caseload.imports.engine import CaseloadImport
 from caseload.imports.readers import open_source
-from caseload.models import Case, ImportRun, Team, Worker
 from participants.models import Participant
 
 from .sample import sample, write_csv, write_xlsx

@@ -5,11 +5,11 @@ import tempfile
 
 import pytest
 
+from caseload.core.models import Case, Worker
 from caseload.imports import engine, refstore
 from caseload.imports.engine import CaseloadImport
 from caseload.imports.readers import open_source
 from caseload.imports.refstore import RefStore
-from caseload.models import Case, Worker
 from participants.models import Contact, Household, Participant
 from weighting.choices import Stage
 from weighting.models import AssessmentFactor

@@ -3,14 +3,14 @@
 
 import pytest
 
-from caseload import demo
+from caseload.core.models import Allocation, Case, Flag, Organisation, Team, Worker
+from caseload.demo import seed as demo
 from caseload.imports.engine import CaseloadImport
 from caseload.imports.exporter import export
 from caseload.imports.readers import open_source
-from caseload.models import Allocation, Case, Flag, Organisation, Team, Worker
 from participants.models import Contact, Household, Participant
 from weighting.models import AssessmentFactor, CaseAssessment
-from weighting.selectors import worker_loads
+from weighting.loads import worker_loads
 
 pytestmark = pytest.mark.django_db
 

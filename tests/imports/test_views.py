@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from caseload.models import Case, ImportRun, Worker
+from caseload.core.models import Case, ImportRun, Worker
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, UserFactory
 
@@ -26,7 +26,7 @@ def _private_import_dir(settings, tmp_path):
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run the tasks enqueued after commit (eagerly, as in the demo, even with Redis set)."""
-    from caseload.celery import app
+    from caseload.config.celery import app
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from caseload.models import Allocation, Case
+from caseload.core.models import Allocation, Case
 from participants.models import Contact, Household, Participant
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
 

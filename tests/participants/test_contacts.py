@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from caseload.models import Case
+from caseload.core.models import Case
 from participants import selectors, services
 from participants.models import Contact, VisitPolicy
 from participants.visits import DEFAULT_FREQUENCIES, WEEKS, WORKING_DAYS, Frequency

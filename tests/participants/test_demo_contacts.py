@@ -6,9 +6,9 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from caseload import demo
-from caseload.models import Case, Team, User
-from caseload.selectors import my_caseload
+from caseload.core.models import Case, Team, User
+from caseload.casework.selectors import my_caseload
+from caseload.demo import seed as demo
 from participants import selectors
 from participants.models import Contact, VisitPolicy
 
@@ -52,7 +52,7 @@ def test_the_demo_has_failed_attempts_overdue_visits_and_no_future_contacts(seed
 
 
 def test_the_demo_has_some_overdue_visits_and_many_on_time(seeded):
-    from caseload.models import Case
+    from caseload.core.models import Case
     from participants.selectors import with_visit_status
 
     cases = list(Case.objects.open().exclude(status="awaiting_allocation"))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseload.models import Case
+from caseload.core.models import Case
 from participants.models import Participant
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import (

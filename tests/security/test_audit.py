@@ -96,7 +96,7 @@ def test_audit_rows_are_written_in_the_request_even_when_redis_is_down(
     audit row is there when the response comes back (no background job involved)."""
     from django.core.cache import caches
 
-    from caseload.celery import app
+    from caseload.config.celery import app
 
     closed = "redis://127.0.0.1:9/0"
     settings.CACHES = {

@@ -109,7 +109,7 @@ def test_signed_in_pages_are_never_stored_by_browsers_or_proxies(client_for, cas
 
 def _settings_with(env: dict, code: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    clean.update({"DJANGO_SETTINGS_MODULE": "caseload.settings"}, **env)
+    clean.update({"DJANGO_SETTINGS_MODULE": "caseload.config.settings"}, **env)
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

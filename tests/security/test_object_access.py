@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from caseload.models import Flag, ImportRun
+from caseload.core.models import Flag, ImportRun
 from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory

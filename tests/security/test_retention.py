@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from caseload.celery import app
-from caseload.models import Case
+from caseload.config.celery import app
+from caseload.core.models import Case
 from security.choices import ReviewStatus
 from security.models import RetentionReview, RetentionRule
 from security.retention import DEFAULT_RULES, Rule, retain_until
@@ -36,7 +36,7 @@ def test_a_record_is_kept_until_the_later_of_years_after_closure_and_an_age(
 
 
 def test_every_case_type_has_a_default_rule_with_its_basis():
-    from caseload.choices import CaseType
+    from caseload.core.choices import CaseType
 
     assert set(DEFAULT_RULES) == set(CaseType.values)
     assert all(rule.basis for rule in DEFAULT_RULES.values())

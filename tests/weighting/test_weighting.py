@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from caseload import services as caseload_services
+from caseload.casework import services as caseload_services
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, held_case
-from weighting import selectors, services
+from weighting import loads, selectors, services
 from weighting.models import CaseAssessment, LoadStandard
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_editing_the_scheme_leaves_last_months_figures_unchanged(caseworker, man
     CaseAssessment.objects.update(proposed_at=timezone.now() - timedelta(days=60))
     last_month = timezone.localdate() - timedelta(days=30)
     org = worker.team.service.organisation
-    before = selectors.worker_loads([worker], org.pk, last_month)[worker.pk].load
+    before = loads.worker_loads([worker], org.pk, last_month)[worker.pk].load
     services.scheme_version_create(
         organisation=org,
         by=director,
@@ -173,8 +173,8 @@ def test_editing_the_scheme_leaves_last_months_figures_unchanged(caseworker, man
         points={("case_type", "child_protection"): 6},
         note="Child protection is heavier",
     )
-    after = selectors.worker_loads([worker], org.pk, last_month)[worker.pk].load
-    today = selectors.worker_loads([worker], org.pk)[worker.pk].load
+    after = loads.worker_loads([worker], org.pk, last_month)[worker.pk].load
+    today = loads.worker_loads([worker], org.pk)[worker.pk].load
     assert before.weighted_load == after.weighted_load == 11
     assert today.weighted_load == 13
     versions = selectors.weight_under_versions(case, _weight(case))
@@ -217,14 +217,14 @@ def test_worker_load_uses_fte_reductions_and_the_promise(team, caseworker, manag
         services.assessment_propose(
             case=case, by=caseworker, choices=_full([], case_type="child_protection")
         )
-    caseload_services.reduction_create(
+    services.reduction_create(
         worker=worker,
         by=manager,
         percent=50,
         reason="training",
         starts_on=timezone.localdate() - timedelta(days=1),
     )
-    load = selectors.worker_loads([worker], team.service.organisation_id)[worker.pk].load
+    load = loads.worker_loads([worker], team.service.organisation_id)[worker.pk].load
     assert load.open_cases == 8
     assert load.promise == 7  # 15 × 0.5 rounded down
     assert load.above_promise

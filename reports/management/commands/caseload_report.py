@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caseload.models import Organisation, Service, Team
+from caseload.core.models import Organisation, Service, Team
 from reports import figures as F
 from reports.selectors import organisation_report
 

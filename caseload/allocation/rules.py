@@ -1,0 +1,244 @@
+"""Pure allocation rules: queue priority, best-fit ordering, and suggested moves for leavers
+and rebalancing. Plain data in and out; the ORM stays in selectors and services."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from caseload.core.choices import CaseStatus, CaseType, NeedLevel
+from weighting import scoring
+
+NEED_PRIORITY = {NeedLevel.HIGH: 0, NeedLevel.MEDIUM: 1, NeedLevel.LOW: 2}
+TYPE_PRIORITY = {
+    CaseType.CHILD_PROTECTION: 0,
+    CaseType.LOOKED_AFTER: 1,
+    CaseType.CHILD_IN_NEED: 2,
+    CaseType.ADULT: 3,
+    CaseType.CARE_LEAVER: 4,
+    CaseType.EARLY_HELP: 5,
+}
+
+
+def queue_state(
+    *, held: bool, needs_reallocation: bool = False, waiting_since: date | None = None
+) -> dict:
+    """An open case's status and place in its team's queue, as Case field values.
+
+    Held, by someone eligible: allocated, not waiting. Held by someone no longer eligible:
+    allocated and needing reallocation, waiting since `waiting_since` (the holder keeps it until
+    a qualified worker takes over). Not held: awaiting allocation, waiting since `waiting_since`.
+    """
+    if not held:
+        return {
+            "status": CaseStatus.AWAITING_ALLOCATION,
+            "needs_reallocation": False,
+            "waiting_since": waiting_since,
+        }
+    if needs_reallocation:
+        return {
+            "status": CaseStatus.ALLOCATED,
+            "needs_reallocation": True,
+            "waiting_since": waiting_since,
+        }
+    return {"status": CaseStatus.ALLOCATED, "needs_reallocation": False, "waiting_since": None}
+
+
+def queue_priority(*, need_level: str, case_type: str, waiting_since: date, today: date) -> tuple:
+    """Sort key for the queue: higher need first, then case type, then longest waiting."""
+    return (
+        NEED_PRIORITY.get(need_level, 9),
+        TYPE_PRIORITY.get(case_type, 9),
+        -(today - waiting_since).days,
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A worker considered for a case, with what the case would do to their load."""
+
+    worker_id: int
+    name: str
+    ineligible_reason: str | None
+    holds_sibling: bool
+    previous_holder: bool
+    same_team: bool
+    cases_now: int
+    cases_after: int
+    promise: int
+    points_now: int
+    points_after: int
+    capacity: Decimal
+    role: str = ""
+    team_name: str = ""
+    is_manager: bool = False
+
+    @property
+    def eligible(self) -> bool:
+        return self.ineligible_reason is None
+
+    @property
+    def headroom_after(self) -> Decimal:
+        return self.capacity - self.points_after
+
+    @property
+    def above_promise_after(self) -> bool:
+        return scoring.over_promise(self.cases_after, self.promise)
+
+    @property
+    def above_bandwidth_after(self) -> bool:
+        return scoring.over_capacity(self.points_after, self.capacity)
+
+    @property
+    def needs_override(self) -> bool:
+        return self.above_promise_after or self.above_bandwidth_after
+
+
+def fit_key(candidate: Candidate) -> tuple:
+    """Best fit first: eligible; same team; holds a sibling; the previous holder; practitioners
+    before managers; most headroom after the case; then by name so the order is stable."""
+    return (
+        not candidate.eligible,
+        not candidate.same_team,
+        not candidate.holds_sibling,
+        not candidate.previous_holder,
+        candidate.is_manager,
+        -candidate.headroom_after,
+        candidate.name,
+    )
+
+
+def rank(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates sorted by fit."""
+    return sorted(candidates, key=fit_key)
+
+
+# --- Moving many cases: leavers and rebalancing --------------------------------------------------
+
+
+@dataclass
+class Holder:
+    """A worker's load while moves are planned."""
+
+    worker_id: int
+    name: str
+    cases: int
+    points: int
+    promise: int
+    capacity: Decimal
+    can_hold: set[int] = field(default_factory=set)  # case ids this worker is eligible for
+    is_manager: bool = False
+
+    def fits(self, cases: int, points: int) -> bool:
+        return not (
+            scoring.over_promise(self.cases + cases, self.promise)
+            or scoring.over_capacity(self.points + points, self.capacity)
+        )
+
+    @property
+    def over(self) -> bool:
+        return not self.fits(0, 0)
+
+
+@dataclass(frozen=True)
+class PlannedCase:
+    """A case to place: its id, points and household (siblings move together)."""
+
+    case_id: int
+    points: int
+    household: int | None
+
+
+@dataclass(frozen=True)
+class Move:
+    """One planned move of a case to a worker."""
+
+    case_id: int
+    to_worker_id: int | None  # None: no eligible worker found; it goes to the queue
+
+
+def _groups(cases: list[PlannedCase]) -> list[list[PlannedCase]]:
+    groups: dict[object, list[PlannedCase]] = {}
+    for case in cases:
+        key = ("h", case.household) if case.household else ("c", case.case_id)
+        groups.setdefault(key, []).append(case)
+    return sorted(groups.values(), key=lambda g: (-sum(c.points for c in g), g[0].case_id))
+
+
+def plan_leaver(cases: list[PlannedCase], holders: list[Holder]) -> list[Move]:
+    """A destination per case that keeps siblings together and spreads the load: each sibling
+    group (heaviest first) goes to the eligible worker with the most headroom after it."""
+    holders = [replace(h, can_hold=set(h.can_hold)) for h in holders]
+    moves: list[Move] = []
+    for group in _groups(cases):
+        ids = {c.case_id for c in group}
+        points = sum(c.points for c in group)
+        eligible = [h for h in holders if ids <= h.can_hold]
+        if not eligible:  # split the group rather than leave a child with nobody
+            if len(group) > 1:
+                moves += plan_leaver(group_split(group), holders)
+                continue
+            moves.append(Move(group[0].case_id, None))
+            continue
+        best = max(
+            eligible,
+            key=lambda h: (
+                h.fits(len(group), points),
+                not h.is_manager,
+                h.capacity - h.points - points,
+                -h.cases,
+            ),
+        )
+        best.cases += len(group)
+        best.points += points
+        moves += [Move(c.case_id, best.worker_id) for c in group]
+    return moves
+
+
+def group_split(group: list[PlannedCase]) -> list[PlannedCase]:
+    """The same cases with their household link dropped, to place one by one."""
+    return [PlannedCase(c.case_id, c.points, None) for c in group]
+
+
+def plan_rebalance(
+    held: dict[int, list[PlannedCase]], holders: list[Holder], *, max_moves: int = 10
+) -> list[tuple[int, int, int]]:
+    """Suggest a short list of (case id, from worker, to worker) moves that brings the most
+    workers within promise and bandwidth: repeatedly move a case from the worker furthest over
+    to the eligible worker with the most headroom who stays within both afterwards."""
+    by_id = {h.worker_id: replace(h, can_hold=set(h.can_hold)) for h in holders}
+    cases = {w: list(cs) for w, cs in held.items()}
+    moves: list[tuple[int, int, int]] = []
+    while len(moves) < max_moves:
+        over = sorted(
+            (h for h in by_id.values() if h.over),
+            key=lambda h: (-(h.points - h.capacity), -(h.cases - h.promise)),
+        )
+        move = None
+        for giver in over:
+            for case in sorted(cases.get(giver.worker_id, []), key=lambda c: c.points):
+                takers = [
+                    h
+                    for h in by_id.values()
+                    if h.worker_id != giver.worker_id
+                    and case.case_id in h.can_hold
+                    and h.fits(1, case.points)
+                ]
+                if takers:
+                    taker = max(
+                        takers, key=lambda h: (not h.is_manager, h.capacity - h.points, -h.cases)
+                    )
+                    move = (case, giver, taker)
+                    break
+            if move:
+                break
+        if move is None:
+            break
+        case, giver, taker = move
+        cases[giver.worker_id].remove(case)
+        cases.setdefault(taker.worker_id, []).append(case)
+        giver.cases -= 1
+        giver.points -= case.points
+        taker.cases += 1
+        taker.points += case.points
+        moves.append((case.case_id, giver.worker_id, taker.worker_id))
+    return moves

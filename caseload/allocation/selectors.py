@@ -1,0 +1,207 @@
+"""Read paths for allocation: the team's queue, the candidates for a case, and the plans for a
+leaver's caseload and for rebalancing a team."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from caseload.core.choices import MANAGER_ROLES
+from caseload.core.eligibility import ineligibility_reason
+from caseload.core.models import Allocation, Case, Team, Worker
+from caseload.core.selectors import current_allocations, team_members
+from weighting import loads
+from weighting import selectors as weighting
+
+from . import rules
+
+
+def _ineligibility(case: Case, worker: Worker) -> str | None:
+    return ineligibility_reason(
+        case_type=case.case_type,
+        need_level=case.need_level,
+        court=case.court,
+        role=worker.role,
+        qualified=worker.qualified,
+    )
+
+
+def _holder(row: loads.LoadRow, cases, *, can_hold: bool = True) -> rules.Holder:
+    """A receiving worker for planning, with the cases (of `cases`) they may hold."""
+    worker = row.worker
+    return rules.Holder(
+        worker_id=worker.pk,
+        name=worker.name,
+        cases=row.load.open_cases,
+        points=row.load.weighted_load,
+        promise=row.load.promise,
+        capacity=row.load.capacity,
+        is_manager=worker.role in MANAGER_ROLES,
+        can_hold={c.pk for c in cases if not _ineligibility(c, worker)} if can_hold else set(),
+    )
+
+
+def team_queue(team: Team, today: date | None = None) -> list[Case]:
+    """Open cases waiting for allocation or needing reallocation, highest priority first,
+    each with `days_waiting`, `points` and `current` (for reallocations)."""
+    today = today or timezone.localdate()
+    cases = list(Case.objects.in_queue().filter(team=team).select_related("participant"))
+    weights = weighting.case_weights(cases, team.service.organisation_id)
+    holders = current_allocations([c.pk for c in cases])
+    for case in cases:
+        case.days_waiting = (today - (case.waiting_since or case.opened_on)).days
+        case.weight = weights[case.pk]
+        case.points = weighting.estimated_points(case, case.weight)
+        case.current = holders.get(case.pk)
+    return sorted(
+        cases,
+        key=lambda c: rules.queue_priority(
+            need_level=c.need_level,
+            case_type=c.case_type,
+            waiting_since=c.waiting_since or c.opened_on,
+            today=today,
+        ),
+    )
+
+
+@dataclass
+class CandidateList:
+    """Everyone who could take a case, best fit first, and the case's points."""
+
+    case: Case
+    points: int
+    candidates: list[rules.Candidate]
+    wider: bool
+
+
+def _siblings_holders(case: Case) -> set[int]:
+    if not case.participant.household_id:
+        return set()
+    return set(
+        Allocation.objects.current()
+        .filter(
+            case__participant__household_id=case.participant.household_id,
+            case__closed_on__isnull=True,
+        )
+        .exclude(case=case)
+        .values_list("worker_id", flat=True)
+    )
+
+
+def candidates_for(
+    case: Case, *, wider: bool = False, exclude: set[int] | None = None
+) -> CandidateList:
+    """Workers in the case's team (and, if `wider`, the rest of its service) with their load
+    now and after taking the case, eligibility and fit; sorted by fit."""
+    organisation_id = case.team.service.organisation_id
+    workers = list(team_members(case.team))
+    if wider:
+        others = (
+            Worker.objects.in_post()
+            .filter(team__service_id=case.team.service_id)
+            .exclude(team=case.team)
+            .select_related("team")
+        )
+        workers += list(others)
+    exclude = exclude or set()
+    workers = [w for w in workers if w.pk not in exclude]
+    weight = weighting.case_weights([case.pk], organisation_id)[case.pk]
+    points = weighting.estimated_points(case, weight)
+    rows = loads.worker_loads(workers, organisation_id)
+    siblings = _siblings_holders(case)
+    previous = set(
+        case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
+    )
+    current = case.allocations.current().values_list("worker_id", flat=True).first()
+    candidates = []
+    for worker in workers:
+        if worker.pk == current:
+            continue
+        now, after = rows[worker.pk].load, rows[worker.pk].after(points)
+        candidates.append(
+            rules.Candidate(
+                worker_id=worker.pk,
+                name=worker.name,
+                ineligible_reason=_ineligibility(case, worker),
+                holds_sibling=worker.pk in siblings,
+                previous_holder=worker.pk in previous,
+                same_team=worker.team_id == case.team_id,
+                cases_now=now.open_cases,
+                cases_after=after.open_cases,
+                promise=after.promise,
+                points_now=now.weighted_load,
+                points_after=after.weighted_load,
+                capacity=after.capacity,
+                role=worker.get_role_display(),
+                team_name=worker.team.name,
+                is_manager=worker.role in MANAGER_ROLES,
+            )
+        )
+    return CandidateList(case=case, points=points, candidates=rules.rank(candidates), wider=wider)
+
+
+@dataclass
+class LeaverPlan:
+    """A leaving worker's open cases, each with `points`, `suggested` (a worker id or None)
+    and `eligible_ids`; the team members who could take them, and each one's planning load."""
+
+    cases: list[Case]
+    members: list[Worker]
+    holders: dict[int, rules.Holder]
+
+
+def leaver_plan(worker: Worker) -> LeaverPlan:
+    """Suggested destinations for every open case the worker holds (siblings kept together)."""
+    organisation_id = worker.team.service.organisation_id
+    cases = list(Case.objects.open().held_by(worker).select_related("participant").order_by("pk"))
+    weights = weighting.case_weights(cases, organisation_id)
+    # Receivers: everyone else in post in the team who is not leaving too.
+    members = [m for m in team_members(worker.team) if m.pk != worker.pk and not m.leave_date]
+    rows = loads.worker_loads(members, organisation_id)
+    holders = [_holder(rows[m.pk], cases) for m in members]
+    for case in cases:
+        case.points = weighting.estimated_points(case, weights[case.pk])
+    planned = [rules.PlannedCase(c.pk, c.points, c.participant.household_id) for c in cases]
+    moves = {m.case_id: m.to_worker_id for m in rules.plan_leaver(planned, holders)}
+    for case in cases:
+        case.suggested = moves.get(case.pk)
+        case.eligible_ids = [h.worker_id for h in holders if case.pk in h.can_hold]
+    return LeaverPlan(cases, members, {h.worker_id: h for h in holders})
+
+
+@dataclass
+class RebalancePlan:
+    """Suggested moves (each a dict of case, points, from, to and a form key) and the team's
+    load rows."""
+
+    moves: list[dict]
+    rows: list[loads.LoadRow]
+
+
+def rebalance_plan(team: Team) -> RebalancePlan:
+    """A short list of moves that brings the most workers within promise and bandwidth."""
+    rows, _ = loads.team_loads(team)
+    organisation_id = team.service.organisation_id
+    held = loads.held_case_ids([row.worker for row in rows])
+    case_ids = [c for ids in held.values() for c in ids]
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("participant")}
+    weights = weighting.case_weights(list(cases.values()), organisation_id)
+    holders = [_holder(row, cases.values(), can_hold=not row.worker.leave_date) for row in rows]
+    planned = {
+        row.worker.pk: [
+            rules.PlannedCase(c, weights[c].total, None) for c in held.get(row.worker.pk, [])
+        ]
+        for row in rows
+    }
+    workers = {row.worker.pk: row.worker for row in rows}
+    moves = [
+        {
+            "case": cases[c],
+            "points": weights[c].total,
+            "from": workers[f],
+            "to": workers[t],
+            "key": f"{c}-{t}",
+        }
+        for c, f, t in rules.plan_rebalance(planned, holders)
+    ]
+    return RebalancePlan(moves, rows)

@@ -1,0 +1,121 @@
+"""Writes to cases and workers. Every view, import and task calls these functions, so a
+rule lives in one place. Each runs in a transaction and validates before it saves."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from caseload.allocation.rules import queue_state
+from caseload.allocation.services import allocation_end, holder_eligibility_check
+from caseload.core.choices import CaseStatus
+from caseload.core.models import Case, Team, User, Worker
+from caseload.core.recompute import request_team_recompute
+from weighting.services import assessment_mark_needs_review
+
+
+def _save(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+@transaction.atomic
+def case_create(
+    *,
+    participant,
+    team: Team,
+    case_type: str,
+    need_level: str,
+    court: str,
+    opened_on: date,
+    reference: str = "",
+    by: User | None = None,
+) -> Case:
+    """Open a case for a participant in a team; it waits in the team's queue."""
+    if participant.organisation_id != team.service.organisation_id:
+        raise ValidationError({"team": "The team belongs to another organisation."})
+    case = Case(
+        participant=participant,
+        team=team,
+        case_type=case_type,
+        need_level=need_level,
+        court=court,
+        opened_on=opened_on,
+        reference=reference,
+        **queue_state(held=False, waiting_since=opened_on),
+    )
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "A case cannot open in the future."})
+    _save(case)
+    if not case.reference:
+        case.reference = f"C{case.pk:07d}"
+        case.save(update_fields=["reference"])
+    request_team_recompute(team.pk)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
+    """Change a case's type, need level or court work (the fields a form may change)."""
+    allowed = {"case_type", "need_level", "court", "reference"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"case_update cannot change {', '.join(sorted(unknown))}")
+    if not case.is_open:
+        raise ValidationError("A closed case cannot be changed.")
+    reweigh = [
+        name
+        for name in ("case_type", "need_level", "court")
+        if name in changes and changes[name] != getattr(case, name)
+    ]
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _save(case)
+    if reweigh:
+        holder_eligibility_check(case=case)
+        request_team_recompute(case.team_id)
+        labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in reweigh)
+        assessment_mark_needs_review(case=case, reason=f"Changed: {labels}")
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, closed_on: date, reason: str, by: User | None = None) -> Case:
+    """Close a case with a reason, ending its current allocation on the same day."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError("This case is already closed.")
+    if closed_on < case.opened_on:
+        raise ValidationError({"closed_on": "A case cannot close before it opened."})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "A case cannot close in the future."})
+    current = case.allocations.current().first()
+    if current:
+        if closed_on < current.started_on:
+            raise ValidationError(
+                {"closed_on": "The case cannot close before its current holder took it on."}
+            )
+        allocation_end(allocation=current, ended_on=closed_on)
+    case.status = CaseStatus.CLOSED
+    case.closed_on = closed_on
+    case.closure_reason = reason
+    case.needs_reallocation = False
+    _save(case)
+    request_team_recompute(case.team_id)
+    return case
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, by: User | None = None, **changes) -> Worker:
+    """Change a worker's FTE, experience, own caseload promise or leaving date (history kept)."""
+    allowed = {"fte", "experience", "caseload_promise", "leave_date", "agency"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"worker_update cannot change {', '.join(sorted(unknown))}")
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    for name, value in changes.items():
+        setattr(worker, name, value)
+    _save(worker)
+    request_team_recompute(worker.team_id)
+    return worker

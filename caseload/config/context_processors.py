@@ -1,0 +1,49 @@
+"""Navigation for each access role, built once per request."""
+
+from caseload.core.choices import AccessRole
+from caseload.core.models import Notification
+
+_NAV = {
+    AccessRole.CASEWORKER: [("My caseload", "my_caseload"), ("People", "participant_list")],
+    AccessRole.MANAGER: [
+        ("Home", "home"),
+        ("Dashboard", "dashboard"),
+        ("My teams", "team_list"),
+        ("My caseload", "my_caseload"),
+        ("People", "participant_list"),
+        ("Weighting", "scheme"),
+    ],
+    AccessRole.DIRECTOR: [
+        ("Dashboard", "dashboard_organisation"),
+        ("Organisation", "organisation"),
+        ("People", "participant_list"),
+        ("Weighting", "scheme"),
+        ("Standards", "standards"),
+    ],
+    AccessRole.ADMINISTRATOR: [
+        ("Dashboard", "dashboard_organisation"),
+        ("Organisation", "organisation"),
+        ("People", "participant_list"),
+        ("Weighting", "scheme"),
+        ("Standards", "standards"),
+        ("Subject access", "subject_access"),
+        ("Retention", "retention_reviews"),
+    ],
+}
+
+
+def navigation(request) -> dict:
+    """The links the signed-in user's role may use, in order."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    role = AccessRole.ADMINISTRATOR if user.is_superuser else user.role
+    links = list(_NAV.get(role, _NAV[AccessRole.CASEWORKER]))
+    unseen = 0
+    if role != AccessRole.CASEWORKER:
+        unseen = Notification.objects.filter(recipient=user, seen_at__isnull=True).count()
+        links.append(("Notifications", "notifications"))
+    if role == AccessRole.ADMINISTRATOR:
+        links.append(("Imports", "import_list"))
+        links.append(("Background runs", "task_runs"))
+    return {"nav_links": links, "unseen_notifications": unseen}

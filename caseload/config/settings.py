@@ -1,0 +1,310 @@
+"""Caseload settings: every value comes from the environment (see .env.example).
+
+With nothing set the app runs as an embedded demo: SQLite, DEBUG on and Celery tasks run
+eagerly in-process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=True)
+
+if DEBUG:
+    SECRET_KEY = env("SECRET_KEY", default="insecure-demo-key-only-for-local-use-with-debug-on")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+else:
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not env.str(name, default="")]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off, so these must be set in the environment: "
+            + ", ".join(_missing)
+            + " (see .env.example)."
+        )
+    SECRET_KEY = env("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "django_filters",
+    "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "caseload.core",
+    "caseload.imports",
+    "caseload.demo",
+    "participants",
+    "weighting",
+    "reports",
+    "security",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.CurrentRequestMiddleware",
+    "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "security.middleware.NoStoreMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a locked-out sign-in into the ordinary login page (see security/).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "caseload.config.urls"
+WSGI_APPLICATION = "caseload.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "caseload.config.context_processors.navigation",
+                "security.context_processors.session_timeout",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "caseload.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# django-axes checks lock-outs first; ModelBackend signs people in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env("TIME_ZONE", default="Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Redis, when given, is the Celery broker and the cache; without it tasks run eagerly in-process.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 1}
+CELERY_TIMEZONE = TIME_ZONE
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="caseload@localhost")
+
+# Production hardening: on whenever DEBUG is off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without activity (with a warning
+# SESSION_TIMEOUT_WARNING seconds before) and after SESSION_ABSOLUTE_TIMEOUT seconds in all.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
+# Sign-in lock-out (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is refused for AXES_COOLOFF_MINUTES; the page says no more than a wrong
+# password would.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.lockout_response"
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP): roles that need it unless an administrator sets a rule per role.
+TWO_FACTOR_ENABLED = env.bool("TWO_FACTOR_ENABLED", default=True)
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["director", "administrator"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Caseload")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Trusted reverse proxies in front of the app (each adds one X-Forwarded-For hop); 0 = none.
+AUDIT_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = AUDIT_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AUDIT_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Content Security Policy (django-csp): own files only, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Product settings
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
+# DEMO_TOTP_SECRET: the authenticator key seed_demo gives demo users who need two-factor.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="CASELOADDEMOTOTPSECRETKEYFORDEMO")
+PAGE_SIZE = env.int("PAGE_SIZE", default=25)
+ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)
+FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
+RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
+RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
+# The organisation and service dashboards show today's figures from the scheduled snapshot when
+# it is at most this old (else they work them out live). 0 = always live, the default when no
+# beat runs (the embedded demo), since nothing would refresh the snapshot.
+DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
+    "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES",
+    default=0 if CELERY_TASK_ALWAYS_EAGER else 2 * RECOMPUTE_EVERY_MINUTES + 5,
+)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
+# Every module that defines tasks, in one place. The worker imports them when it starts;
+# services, which sit below the tasks, enqueue work by task name (caseload/core/enqueue.py).
+CELERY_IMPORTS = (
+    "caseload.flags.tasks",
+    "caseload.imports.tasks",
+    "reports.tasks",
+    "security.tasks",
+)
+
+CELERY_BEAT_SCHEDULE = {
+    "recompute-all": {
+        "task": "caseload.recompute_all",
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
+    "security-retention-review-scan": {
+        "task": "security.retention_review_scan",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Today's figures for the dashboards, every recompute interval; the day's last run (just
+    # before midnight) is the day's record for the trends. Idempotent: a day taken again is
+    # replaced.
+    "snapshot": {
+        "task": "reports.snapshot_take",
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
+    "day-end-snapshot": {
+        "task": "reports.snapshot_take",
+        "schedule": crontab(hour=23, minute=58),
+    },
+    "daily-digests": {
+        "task": "caseload.send_digests",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
+    },
+}
+
+# Imports (docs/import-format.md): uploads are kept here, outside the web root, never served.
+IMPORT_DIR = env.path("IMPORT_DIR", default=BASE_DIR / "var" / "imports")
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=50)
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=500)

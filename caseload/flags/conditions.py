@@ -1,0 +1,216 @@
+"""Flag conditions: what should be open now, computed for every team of an organisation (or a
+list of teams) at once, with the database counting, summing and filtering so that only the
+workers and cases that meet a condition leave it.
+
+Each builder takes an organisation id and optional team ids and returns {team id: [Condition]}.
+They are listed in `BUILDERS`, the one place that says which flags exist. The straightforward
+team-by-team statement of the same rules is the tests' oracle (`tests/oracles.py`).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from caseload.core.choices import CaseStatus, FlagKind
+from caseload.core.dates import end_of_day
+from caseload.core.models import Case, Worker
+from participants import visits
+from participants.selectors import overdue_visit_cases
+from weighting import loads
+from weighting.models import CaseAssessment
+from weighting.scoring import BandwidthStatus
+from weighting.selectors import stale_after
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A flag that should be open now: its kind, subject and a detail without personal data."""
+
+    kind: str
+    subject_key: str
+    worker_id: int | None = None
+    case_id: int | None = None
+    detail: str = ""
+
+
+class WorkerFacts(NamedTuple):
+    """What a worker's load needs, without building a model instance for each of 25,000."""
+
+    pk: int
+    team_id: int
+    role: str
+    experience: str
+    fte: Decimal
+    caseload_promise: int | None
+
+
+def _cases_in_scope(organisation_id, team_ids):
+    cases = Case.objects.open()
+    if team_ids is None:
+        return cases.filter(team__service__organisation_id=organisation_id)
+    return cases.filter(team_id__in=team_ids)
+
+
+def worker_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Above promise and above bandwidth for every worker in post, by team."""
+    workers = Worker.objects.in_post()
+    if team_ids is None:
+        workers = workers.filter(team__service__organisation_id=organisation_id)
+    else:
+        workers = workers.filter(team_id__in=team_ids)
+    workers = [
+        WorkerFacts(*row)
+        for row in workers.order_by("team_id", "role", "name").values_list(*WorkerFacts._fields)
+    ]
+    rows = loads.worker_loads(workers, organisation_id, team_ids=team_ids)
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for worker in workers:
+        load, key = rows[worker.pk].load, f"worker:{worker.pk}"
+        if load.above_promise:
+            conditions[worker.team_id].append(
+                Condition(
+                    FlagKind.ABOVE_PROMISE,
+                    key,
+                    worker_id=worker.pk,
+                    detail=f"{load.open_cases} cases against a promise of {load.promise}",
+                )
+            )
+        if load.status is BandwidthStatus.ABOVE:
+            conditions[worker.team_id].append(
+                Condition(
+                    FlagKind.ABOVE_BANDWIDTH,
+                    key,
+                    worker_id=worker.pk,
+                    detail=f"{load.weighted_load} points against a capacity of {load.capacity}",
+                )
+            )
+    return conditions
+
+
+def case_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Waiting too long for allocation and needing reallocation: only the cases that meet a
+    condition leave the database."""
+    today = timezone.localdate()
+    waiting_days = settings.FLAG_UNALLOCATED_DAYS
+    cutoff = today - timedelta(days=waiting_days)
+    rows = (
+        _cases_in_scope(organisation_id, team_ids)
+        .annotate(since=Coalesce(F("waiting_since"), F("opened_on")))
+        .filter(
+            Q(status=CaseStatus.AWAITING_ALLOCATION, since__lt=cutoff) | Q(needs_reallocation=True)
+        )
+        .order_by("pk")
+        .values_list("pk", "team_id", "reference", "status", "since", "needs_reallocation")
+    )
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for pk, team_id, reference, status, since, needs_reallocation in rows:
+        key = f"case:{pk}"
+        if status == CaseStatus.AWAITING_ALLOCATION and (today - since).days > waiting_days:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.UNALLOCATED_TOO_LONG,
+                    key,
+                    case_id=pk,
+                    detail=f"Case {reference} waiting {(today - since).days} days",
+                )
+            )
+        if needs_reallocation:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.NEEDS_REALLOCATION,
+                    key,
+                    case_id=pk,
+                    detail=f"Case {reference} needs a qualified holder",
+                )
+            )
+    return conditions
+
+
+def assessment_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Factors needing review, or agreed so long ago they are stale, on open cases."""
+    stale_before = end_of_day(timezone.localdate()) - stale_after()
+    assessments = CaseAssessment.objects.filter(is_current=True).exclude(
+        case__status=CaseStatus.CLOSED
+    )
+    # Joined, not a subquery of cases in scope: only the few prompted rows meet the cases.
+    if team_ids is None:
+        assessments = assessments.filter(case__team__service__organisation_id=organisation_id)
+    else:
+        assessments = assessments.filter(case__team_id__in=team_ids)
+    rows = (
+        assessments.filter(Q(needs_review=True) | Q(agreed_at__lt=stale_before))
+        .order_by("case_id")
+        .values_list("case_id", "case__team_id", "case__reference", "needs_review")
+    )
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for case_id, team_id, reference, needs_review in rows:
+        key = f"case:{case_id}"
+        if needs_review:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.ASSESSMENT_NEEDS_REVIEW,
+                    key,
+                    case_id=case_id,
+                    detail=f"Case {reference}: factors need review",
+                )
+            )
+        else:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.ASSESSMENT_STALE,
+                    key,
+                    case_id=case_id,
+                    detail=f"Case {reference}: factors agreed over "
+                    f"{settings.ASSESSMENT_STALE_WEEKS} weeks ago",
+                )
+            )
+    return conditions
+
+
+def visit_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Statutory visits overdue on open cases: one query, only the overdue cases leave the
+    database."""
+    today = timezone.localdate()
+    cases = _cases_in_scope(organisation_id, team_ids)
+    overdue, frequencies = overdue_visit_cases(cases, organisation_id, today)
+    rows = overdue.order_by("pk").values_list(
+        "pk", "team_id", "reference", "case_type", "opened_on", "last_seen"
+    )
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for pk, team_id, reference, case_type, opened_on, last_seen_day in rows:
+        status = visits.visit_status(
+            last_seen=last_seen_day,
+            opened_on=opened_on,
+            frequency=frequencies[case_type],
+            today=today,
+        )
+        if status.is_overdue:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.VISIT_OVERDUE,
+                    f"case:{pk}",
+                    case_id=pk,
+                    detail=f"Case {reference}: visit {status.days_overdue} days overdue",
+                )
+            )
+    return conditions
+
+
+BUILDERS = (worker_conditions, case_conditions, assessment_conditions, visit_conditions)
+
+
+def organisation_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Every flag condition that holds now, by team, for the organisation's teams (or just
+    `team_ids`)."""
+    merged: dict[int, list[Condition]] = defaultdict(list)
+    for source in BUILDERS:
+        for team_id, conditions in source(organisation_id, team_ids).items():
+            merged[team_id] += conditions
+    return merged
