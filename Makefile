@@ -36,6 +36,8 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 audit: $(STAMP)
 	$(BIN)/bandit -q -r caseload participants weighting reports security -x '*/migrations/*' --severity-level high

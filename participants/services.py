@@ -90,7 +90,7 @@ def participant_update(*, participant: Participant, by: User | None = None, **ch
 @transaction.atomic
 def sibling_household(*, participant: Participant) -> Household:
     """The participant's household, creating one for them if they have none."""
-    if participant.household_id:
+    if participant.household is not None:
         return participant.household
     household = household_create(organisation=participant.organisation)
     participant.household = household
@@ -266,7 +266,8 @@ def visit_policy_set(
     policy.every = every
     policy.unit = unit
     if by is not None:
-        policy._history_user = by
+        # simple-history's documented way to name who made a change outside a request
+        policy._history_user = by  # type: ignore[attr-defined]
     policy.full_clean()
     policy.save()
     return policy

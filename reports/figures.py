@@ -148,6 +148,7 @@ def scope_figures(
     qualified = [s for s in holders if s.qualified]
     practitioners = [s for s in qualified if not s.is_manager]
     in_post = [s for s in staff if s.in_post and s.load is not None]
+    loads = [(s.load, s.band) for s in in_post if s.load is not None and s.band is not None]
 
     qualified_cases = sum(s.open_cases for s in qualified)
     qualified_fte = _total(s.fte for s in qualified)
@@ -169,13 +170,13 @@ def scope_figures(
         "max_caseload": max(counts, default=0),
         "share_20_plus": _share(sum(c >= 20 for c in counts), len(counts)),
         "share_25_plus": _share(sum(c >= 25 for c in counts), len(counts)),
-        "weighted_load": sum(s.load.weighted_load for s in in_post),
-        "capacity": _round(_total(s.load.capacity for s in in_post), RATIO),
+        "weighted_load": sum(load.weighted_load for load, _ in loads),
+        "capacity": _round(_total(load.capacity for load, _ in loads), RATIO),
         "share_above_bandwidth": _share(
-            sum(s.load.status is scoring.BandwidthStatus.ABOVE for s in in_post), len(in_post)
+            sum(load.status is scoring.BandwidthStatus.ABOVE for load, _ in loads), len(in_post)
         ),
-        "fte_needed": scoring.fte_needed((s.load, s.band) for s in in_post),
-        "share_above_promise": _share(sum(s.load.above_promise for s in in_post), len(in_post)),
+        "fte_needed": scoring.fte_needed(loads),
+        "share_above_promise": _share(sum(load.above_promise for load, _ in loads), len(in_post)),
         "agency_fte_share": _share_of_fte(_total(s.fte for s in in_post if s.agency), fte_in_post),
         "cases_unallocated": unallocated,
         "median_days_unallocated": _median([w.days_waiting for w in waiting]),

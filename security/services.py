@@ -1,7 +1,8 @@
 """Writes for security: subject access exports, retention reviews and session extension."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import cast
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
@@ -156,7 +157,7 @@ def retention_review_scan(*, today=None, organisation: Organisation | None = Non
                     organisation=org,
                     retain_until=retain_until(
                         rule=rule,
-                        closed_on=case.closed_on,
+                        closed_on=cast(date, case.closed_on),  # closed: the database says so
                         date_of_birth=case.participant.date_of_birth,
                     ),
                     found_on=today,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from caseload.core.choices import ReductionReason
 from caseload.core.forms import DateInput
 
 from .choices import StandardKind
@@ -136,8 +137,6 @@ class ReductionForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
-        from caseload.core.choices import ReductionReason
-
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [("", "Choose a reason")] + ReductionReason.choices
 

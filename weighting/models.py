@@ -33,6 +33,9 @@ class WeightingScheme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Attached by `selectors.with_factors`: the version's factors, their options prefetched.
+    factor_list: list["Factor"]
+
     class Meta:
         ordering = ["-in_force_from", "-version"]
         constraints = [

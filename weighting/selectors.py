@@ -15,6 +15,7 @@ from caseload.core.access import manages_team
 from caseload.core.choices import ExperienceBand, WorkerRole
 from caseload.core.dates import end_of_day
 from caseload.core.models import Case, Team, Worker
+from caseload.core.selectors import current_allocations
 
 from . import scoring
 from .choices import AssessmentStatus, Stage, StandardKind
@@ -272,8 +273,6 @@ def weight_under_versions(
 def team_cases_needing_attention(team: Team) -> list[Case]:
     """The team's open cases whose factors await agreement, need review or are stale, each
     with `weight` and `current` (holder); oldest proposal first."""
-    from caseload.core.selectors import current_allocations
-
     cases = list(Case.objects.open().filter(team=team).select_related("participant"))
     weights = case_weights(cases, team.service.organisation_id)
     flagged = [

@@ -39,10 +39,10 @@ def check_choices(scheme: WeightingScheme, choices: list[Choice]) -> list[Choice
             errors.append(f"'{option}' is not an option for '{factor}' in this scheme.")
             continue
         chosen.setdefault(factor, set()).add(option)
-    for code, factor in factors.items():
+    for code, scheme_factor in factors.items():
         picked = chosen.get(code, set())
-        if not factor.multiple and len(picked) != 1:
-            errors.append(f"Choose one option for {factor.label.lower()}.")
+        if not scheme_factor.multiple and len(picked) != 1:
+            errors.append(f"Choose one option for {scheme_factor.label.lower()}.")
     if errors:
         raise ValidationError(errors)
     return sorted((f, o) for f, picked in chosen.items() for o in picked)

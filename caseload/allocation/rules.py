@@ -8,8 +8,8 @@ from decimal import Decimal
 from caseload.core.choices import CaseStatus, CaseType, NeedLevel
 from weighting import scoring
 
-NEED_PRIORITY = {NeedLevel.HIGH: 0, NeedLevel.MEDIUM: 1, NeedLevel.LOW: 2}
-TYPE_PRIORITY = {
+NEED_PRIORITY: dict[str, int] = {NeedLevel.HIGH: 0, NeedLevel.MEDIUM: 1, NeedLevel.LOW: 2}
+TYPE_PRIORITY: dict[str, int] = {
     CaseType.CHILD_PROTECTION: 0,
     CaseType.LOOKED_AFTER: 1,
     CaseType.CHILD_IN_NEED: 2,

@@ -75,7 +75,9 @@ def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
     if reweigh:
         holder_eligibility_check(case=case)
         request_team_recompute(case.team_id)
-        labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in reweigh)
+        labels = ", ".join(
+            str(getattr(Case._meta.get_field(name), "verbose_name", name)) for name in reweigh
+        )
         assessment_mark_needs_review(case=case, reason=f"Changed: {labels}")
     return case
 

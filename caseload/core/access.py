@@ -5,7 +5,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from caseload.core.choices import AccessRole
+from .choices import AccessRole
+from .models import Team
 
 
 def role_required(*roles: str) -> Callable:
@@ -36,6 +37,4 @@ DIRECTORS_AND_ADMINS = (AccessRole.DIRECTOR, AccessRole.ADMINISTRATOR)
 
 def manages_team(user, team_id: int) -> bool:
     """Whether the user is a manager of this team (the one who allocates and agrees its work)."""
-    from caseload.core.models import Team
-
     return user.is_manager and Team.objects.managed_by(user).filter(pk=team_id).exists()

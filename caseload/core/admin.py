@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from caseload.core.models import Flag, Organisation, Service, TaskRun, Team, User, Worker
+from .models import Flag, Organisation, Service, TaskRun, Team, User, Worker
 
 
 @admin.register(User)

@@ -6,7 +6,7 @@ Adult multiple-disadvantage caseworkers hold high-need adult cases: that is the 
 (see docs/decisions/0004-eligibility.md).
 """
 
-from caseload.core.choices import CaseType, Court, NeedLevel, WorkerRole
+from .choices import CaseType, Court, NeedLevel, WorkerRole
 
 NEEDS_QUALIFIED_TYPES = {CaseType.CHILD_PROTECTION, CaseType.LOOKED_AFTER}
 SUPPORT_WORKER_TYPES = {CaseType.CHILD_IN_NEED, CaseType.EARLY_HELP}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from caseload.core.choices import (
+from .choices import (
     AccessRole,
     AllocationReason,
     CaseStatus,
@@ -24,7 +24,6 @@ from caseload.core.choices import (
     TaskOutcome,
     WorkerRole,
 )
-
 from .dates import held_on, in_post_on, open_on
 
 

@@ -6,22 +6,20 @@ the queue from `allocation.rules.queue_state`, holdings through
 `allocation.services.allocations_record`, assessments through
 `weighting.services.assessments_record_agreed`."""
 
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import Protocol
 
 from caseload.allocation.rules import queue_state
 from caseload.allocation.services import allocations_record
 from caseload.core.choices import AllocationReason, CaseStatus
-from caseload.core.models import Allocation, Case
+from caseload.core.models import Allocation, Case, Organisation, User
 from participants.models import Participant
 from weighting.choices import AssessmentStatus, Stage
 from weighting.models import AssessmentFactor, CaseAssessment
 from weighting.services import assessments_record_agreed
 
 from .compare import assign, differs
-
-if TYPE_CHECKING:
-    from .engine import CaseloadImport
+from .refstore import DiskMap
 
 IMPORT_NOTE = "Imported"
 REALLOCATION_NOTE = "Reallocated by an import"
@@ -39,11 +37,33 @@ CASE_FIELDS = (
 )
 
 
+class Run(Protocol):
+    """What a case plan needs of the import it belongs to (`engine.CaseloadImport`)."""
+
+    org: Organisation
+    by: User | None
+    today: date
+    now: datetime
+    worker_ids: dict[str, int]
+    with_contacts: bool
+    touched_teams: set[int]
+    case_ids: DiskMap
+    holders: DiskMap
+
+    def case_values(self, r: dict, participants: dict[str, int]) -> dict: ...
+
+    def choices(self, r: dict, *, siblings: str) -> list[tuple[str, str]]: ...
+
+    def siblings(self, r: dict) -> str: ...
+
+    def save_with_history(self, model, creates: list, updates: list, fields: list[str]) -> None: ...
+
+
 class CasePlan:
     """One batch of case rows compared with the database: new cases, changed cases,
     allocations to end and to start (reallocations), and new agreed assessments."""
 
-    def __init__(self, run: "CaseloadImport", chunk: list[dict]):
+    def __init__(self, run: Run, chunk: list[dict]):
         self.run = run
         org = run.org
         self.participants = dict(

@@ -9,8 +9,8 @@ from caseload.imports.engine import CaseloadImport
 from caseload.imports.exporter import export
 from caseload.imports.readers import open_source
 from participants.models import Contact, Household, Participant
-from weighting.models import AssessmentFactor, CaseAssessment
 from weighting.loads import worker_loads
+from weighting.models import AssessmentFactor, CaseAssessment
 
 pytestmark = pytest.mark.django_db
 

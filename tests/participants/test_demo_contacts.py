@@ -6,8 +6,8 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from caseload.core.models import Case, Team, User
 from caseload.casework.selectors import my_caseload
+from caseload.core.models import Case, Team, User
 from caseload.demo import seed as demo
 from participants import selectors
 from participants.models import Contact, VisitPolicy
