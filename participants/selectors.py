@@ -295,9 +295,7 @@ def can_log_contact(user, case: Case) -> bool:
         return True
     if user.is_caseworker:
         return Worker.objects.in_post().filter(user=user, team_id=case.team_id).exists()
-    return Allocation.objects.filter(
-        case_id=case.pk, ended_on__isnull=True, worker__user=user
-    ).exists()
+    return Allocation.objects.current().filter(case_id=case.pk, worker__user=user).exists()
 
 
 def can_edit_contact(user, contact: Contact, *, now: datetime | None = None) -> bool:

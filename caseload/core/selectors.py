@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .access import manages_team
-from .choices import CaseStatus
 from .dates import in_post_on
 from .models import Allocation, Case, Service, Team, Worker
 
@@ -90,14 +89,3 @@ def can_change_case(user, case: Case) -> bool:
     if holder is None:
         holder = case.allocations.current().first()
     return bool(holder and holder.worker.user_id == user.pk)
-
-
-def open_case_counts(workers) -> dict[int, int]:
-    """Open cases each worker holds now, in one query."""
-    rows = (
-        Allocation.objects.filter(worker__in=workers, ended_on__isnull=True)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values("worker_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["worker_id"]: row["n"] for row in rows}

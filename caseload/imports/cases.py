@@ -78,9 +78,7 @@ class CasePlan:
             )
         }
         ids = [c.pk for c in self.existing.values()]
-        self.current = {
-            a.case_id: a for a in Allocation.objects.filter(case_id__in=ids, ended_on__isnull=True)
-        }
+        self.current = {a.case_id: a for a in Allocation.objects.current().filter(case_id__in=ids)}
         self.agreed = self._agreed_choices(ids)
         self.creates: list[tuple[Case, dict]] = []
         self.changed: list[Case] = []

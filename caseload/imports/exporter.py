@@ -107,7 +107,8 @@ def _cases(org) -> Iterator[list]:
         ids = [c.pk for c in batch]
         holders = {
             a.case_id: a
-            for a in Allocation.objects.filter(case_id__in=ids, ended_on__isnull=True)
+            for a in Allocation.objects.current()
+            .filter(case_id__in=ids)
             .select_related("worker")
             .only("case_id", "started_on", "worker__reference", "worker_id")
         }
