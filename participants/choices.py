@@ -18,7 +18,8 @@ class ContactType(models.TextChoices):
 
 
 # A person can only be *seen* where they are in front of the worker or on camera: a phone call
-# or a message is engagement work, but it never resets "last seen" (see docs/decisions/0005).
+# or a message is engagement work, but it never resets "last seen"
+# (see docs/decisions/0010-contacts-and-visits.md).
 CAN_BE_SEEN = (
     ContactType.HOME_VISIT,
     ContactType.OFFICE,

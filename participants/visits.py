@@ -1,8 +1,9 @@
 """When a statutory visit is next due, and by how much it is overdue. Pure: plain dates in and
 out, no ORM, so the rules can be tested table-driven without a database.
 
-Working days are Monday to Friday. Bank holidays are *not* skipped (docs/decisions/0005): a
-due date may land on one, which errs on the side of visiting early.
+Working days are Monday to Friday. Bank holidays are *not* skipped
+(docs/decisions/0010-contacts-and-visits.md): a due date may land on one, which errs on the side
+of visiting early.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ sleep 8
 .venv/bin/python manage.py shell -c "
 import time
 from django.utils import timezone
-from caseload.models import Case, Flag, Notification, User, Worker
-from caseload import services
-from weighting.selectors import worker_loads
+from caseload.core.models import Case, Flag, Notification, User, Worker
+from caseload.allocation import services
+from weighting.loads import worker_loads
 manager = User.objects.get(username='manager')
 team = manager.managed_teams.first()
 worker = min(team.workers.exclude(role='team_manager'), key=lambda w: w.pk)

@@ -2,7 +2,7 @@
 
 Child protection every 10 working days, looked-after every 6 weeks, child in need, early help
 and adult every 4 weeks. Care leavers are not in the brief: every 8 weeks, which directors can
-change (docs/decisions/0005-contacts-and-visits.md).
+change (docs/decisions/0010-contacts-and-visits.md).
 """
 
 from django.db import migrations
