@@ -30,7 +30,7 @@ class Heartbeat:
     while the `with` block runs; `beat` does its own small UPDATE. A beat that fails is logged
     and tried again next time: missing beats is how a dead job shows."""
 
-    def __init__(self, beat: Callable[[], None], *, every: float | None = None):
+    def __init__(self, beat: Callable[[], object], *, every: float | None = None):
         self.beat = beat
         self.every = every if every is not None else settings.TASK_LEASE_SECONDS / 4
         self.stopped = threading.Event()
