@@ -20,7 +20,8 @@ In the view, when the form is valid::
 `submit` runs the write inside a transaction with the token's record, so two submits racing
 each other still make one record (the second waits for the first, then finds its token). If the
 write raises, nothing is recorded and the form can be sent again. A POST without a token (an
-old page, a script) is written as before, unprotected. Tokens are kept for TOKEN_DAYS days.
+old page, a script) is written as before, unprotected; another user's token is refused (403).
+Used tokens are kept for TOKEN_DAYS days.
 """
 
 import secrets
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -90,6 +92,10 @@ def submit(request, write: Callable[[], T], *, url: Callable[[T], str]) -> Done:
         # Another submit of the same form got there first; ours was rolled back.
         first = previous(request)
         if first is None:
+            if FormToken.objects.filter(token=token).exists():
+                raise PermissionDenied(
+                    "This form was drawn for someone else: open it again."
+                ) from None
             raise
         return first
     FormToken.objects.filter(

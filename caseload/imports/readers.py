@@ -11,6 +11,7 @@ problem; a source that cannot be opened at all raises `SourceError`, naming the 
 
 import csv
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -222,7 +223,7 @@ def _unpacked(raw) -> Iterator[bytes]:
     try:
         for number, line in enumerate(raw, start=1):  # noqa: B007 - the count is for the error
             yield line
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
         raise FileProblem(number + 1, f"The zip is damaged here ({error}).") from None
 
 

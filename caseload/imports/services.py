@@ -240,7 +240,7 @@ def _record_failure(run_id: int, error: BaseException) -> bool:
     """Record that a run failed, on a fresh connection, trying for a few seconds; if the
     database stays away the stale-run sweep marks it failed later. Whether it was recorded."""
     detail = f"{type(error).__name__}: {error}"[:500]
-    for pause in (0, 1, 2, 4):
+    for pause in (0, 1, 3):
         time.sleep(pause)
         _fresh_connection()
         try:
