@@ -194,7 +194,7 @@ REDIS_URL = env("REDIS_URL", default="")
 # keepalives and redis-py's health check (a PING before using a connection idle that long), so
 # a Redis that stops answering without closing its connections is an error within seconds.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
-REDIS_HEALTH_CHECK_INTERVAL = env.int("REDIS_HEALTH_CHECK_INTERVAL", default=10)
+REDIS_HEALTH_CHECK_INTERVAL = env.int("REDIS_HEALTH_CHECK_INTERVAL", default=5)
 _TCP_KEEPALIVE = {
     getattr(socket, name): value
     for name, value in (("TCP_KEEPIDLE", 10), ("TCP_KEEPINTVL", 5), ("TCP_KEEPCNT", 3))
@@ -235,6 +235,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "max_retries": 1,
     **_REDIS_SOCKET,
+}
+# A publish that times out is tried once more, not three times: beat and a web request wait
+# seconds, not half a minute, for a Redis that stopped answering.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
 }
 # Beat wakes at least this often (seconds), so its liveness file is fresh while it is alive
 # (caseload/config/celery.py, docker-compose.yml).
