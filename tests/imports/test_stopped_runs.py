@@ -128,3 +128,33 @@ def test_retrying_needs_a_csrf_token_and_a_post(administrator, tmp_path):
     client.force_login(administrator)
     assert client.post(reverse("import_retry", args=[run.pk])).status_code == 403
     assert client.get(reverse("import_retry", args=[run.pk])).status_code == 405
+
+
+def test_an_upload_with_the_broker_down_answers_at_once_and_waits_to_be_retried(
+    client_for, administrator, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    import time
+
+    from caseload.config.celery import app
+
+    old = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    app._pool = None
+    upload = SimpleUploadedFile(
+        "council.xlsx", write_xlsx(tmp_path / "c.xlsx", sample()).read_bytes()
+    )
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(administrator).post(reverse("import_list"), {"files": upload})
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = old
+        app._pool = None
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    assert elapsed < 5, elapsed
+    assert run.status == "checking"
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    page = client_for(administrator).get(run.get_absolute_url()).content.decode()
+    assert "never received it" in page and "Check these files again" in page
