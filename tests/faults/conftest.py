@@ -121,7 +121,8 @@ def redis_proxy(redis_server):
 def postgres_proxy(require_postgres):
     """A proxy in front of the test database."""
     settings = connection.settings_dict
-    proxy = FaultProxy(free_port(), (settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432)))
+    upstream = (settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432))
+    proxy = FaultProxy(free_port(), upstream)
     yield proxy
     proxy.close()
     _PORTS_TAKEN.discard(proxy.port)
