@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -28,7 +29,7 @@ from participants.selectors import overdue_visit_cases
 from weighting.loads import worker_loads
 
 from . import figures as F
-from .models import ScopeSnapshot
+from .models import ScopeSnapshot, WorkerSnapshot
 
 
 @dataclass
@@ -263,3 +264,35 @@ def report_from_snapshot(
     )
     report.taken_at = max(r.taken_at for r in rows.values())
     return report
+
+
+@dataclass(frozen=True)
+class BreachHistory:
+    """Over the last `days` days: on how many the worker was above promise and above
+    bandwidth, out of how many days have figures (daily snapshots), and the first such day."""
+
+    days: int
+    above_promise: int
+    above_bandwidth: int
+    days_with_figures: int
+    since: date | None
+
+    @property
+    def complete(self) -> bool:
+        return self.days_with_figures >= self.days
+
+
+def breach_history(worker: Worker, *, days: int = 90, today: date | None = None) -> BreachHistory:
+    """From the daily worker snapshots (taken by the schedule, and backfilled from allocation
+    history for a new installation), so it is true from the first day of data, not from the
+    first flag. One query."""
+    today = today or timezone.localdate()
+    row = WorkerSnapshot.objects.filter(
+        worker=worker, taken_on__gt=today - timedelta(days=days), taken_on__lte=today
+    ).aggregate(
+        promise=Count("pk", filter=Q(above_promise=True)),
+        bandwidth=Count("pk", filter=Q(above_bandwidth=True)),
+        total=Count("pk"),
+        since=Min("taken_on"),
+    )
+    return BreachHistory(days, row["promise"], row["bandwidth"], row["total"], row["since"])

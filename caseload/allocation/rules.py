@@ -2,7 +2,7 @@
 and rebalancing. Plain data in and out; the ORM stays in selectors and services."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from caseload.core.choices import CaseStatus, CaseType, NeedLevel
@@ -52,6 +52,46 @@ def queue_priority(*, need_level: str, case_type: str, waiting_since: date, toda
     )
 
 
+# A capacity reduction of at least this much is an absence: the worker is away, not lighter.
+ABSENCE_PERCENT = 50
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A reduction as the allocation rules see it: how much, when, and what it is called."""
+
+    percent: int
+    starts_on: date
+    ends_on: date | None
+    label: str
+
+
+def going_soon(
+    *, leave_date: date | None, absences: list[Absence], today: date, horizon_days: int
+) -> str:
+    """Why a worker will not be there to carry a new case, in words for the allocate page, or
+    "" if they will be: they leave within the horizon (today to `horizon_days` ahead, both
+    included), or an absence of at least ABSENCE_PERCENT covers a day of it."""
+    until = today + timedelta(days=horizon_days)
+    if leave_date is not None and leave_date <= until:
+        return f"Leaving {_day(leave_date)}"
+    for absence in sorted(absences, key=lambda a: a.starts_on):
+        ends = absence.ends_on
+        if (
+            absence.percent >= ABSENCE_PERCENT
+            and absence.starts_on <= until
+            and (ends is None or ends >= today)
+        ):
+            if absence.starts_on <= today:
+                return f"Away now ({absence.label.lower()})"
+            return f"Away from {_day(absence.starts_on)} ({absence.label.lower()})"
+    return ""
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A worker considered for a case, with what the case would do to their load."""
@@ -71,6 +111,7 @@ class Candidate:
     role: str = ""
     team_name: str = ""
     is_manager: bool = False
+    going: str = ""  # `going_soon`: leaving or away within the allocation horizon
 
     @property
     def eligible(self) -> bool:
@@ -94,10 +135,12 @@ class Candidate:
 
 
 def fit_key(candidate: Candidate) -> tuple:
-    """Best fit first: eligible; same team; holds a sibling; the previous holder; practitioners
-    before managers; most headroom after the case; then by name so the order is stable."""
+    """Best fit first: eligible; staying (not leaving or away soon); same team; holds a
+    sibling; the previous holder; practitioners before managers; most headroom after the case;
+    then by name so the order is stable."""
     return (
         not candidate.eligible,
+        bool(candidate.going),
         not candidate.same_team,
         not candidate.holds_sibling,
         not candidate.previous_holder,

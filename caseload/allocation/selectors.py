@@ -4,11 +4,13 @@ leaver's caseload and for rebalancing a team."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from caseload.core.choices import MANAGER_ROLES
 from caseload.core.eligibility import ineligibility_reason
-from caseload.core.models import Allocation, Case, Team, Worker
+from caseload.core.models import Allocation, CapacityReduction, Case, Team, Worker
 from caseload.core.selectors import current_allocations, team_members
 from weighting import loads
 from weighting import selectors as weighting
@@ -24,6 +26,32 @@ def _ineligibility(case: Case, worker: Worker) -> str | None:
         role=worker.role,
         qualified=worker.qualified,
     )
+
+
+def going(workers, *, today: date | None = None) -> dict[int, str]:
+    """For each worker who will not be there to carry new work (leaving, or away, within
+    ALLOCATION_HORIZON_DAYS): why, in words (`rules.going_soon`). One query."""
+    today = today or timezone.localdate()
+    workers = list(workers)
+    absences: dict[int, list[rules.Absence]] = {}
+    rows = CapacityReduction.objects.filter(
+        worker__in=workers, percent__gte=rules.ABSENCE_PERCENT
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    for row in rows:
+        absences.setdefault(row.worker_id, []).append(
+            rules.Absence(row.percent, row.starts_on, row.ends_on, row.get_reason_display())
+        )
+    found = {}
+    for worker in workers:
+        why = rules.going_soon(
+            leave_date=worker.leave_date,
+            absences=absences.get(worker.pk, []),
+            today=today,
+            horizon_days=settings.ALLOCATION_HORIZON_DAYS,
+        )
+        if why:
+            found[worker.pk] = why
+    return found
 
 
 def _holder(row: loads.LoadRow, cases, *, can_hold: bool = True) -> rules.Holder:
@@ -108,6 +136,7 @@ def candidates_for(
     weight = weighting.case_weights([case.pk], organisation_id)[case.pk]
     points = weighting.estimated_points(case, weight)
     rows = loads.worker_loads(workers, organisation_id)
+    away = going(workers)
     siblings = _siblings_holders(case)
     previous = set(
         case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
@@ -135,6 +164,7 @@ def candidates_for(
                 role=worker.get_role_display(),
                 team_name=worker.team.name,
                 is_manager=worker.role in MANAGER_ROLES,
+                going=away.get(worker.pk, ""),
             )
         )
     return CandidateList(case=case, points=points, candidates=rules.rank(candidates), wider=wider)
@@ -155,8 +185,10 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
     organisation_id = worker.team.service.organisation_id
     cases = list(Case.objects.open().held_by(worker).select_related("participant").order_by("pk"))
     weights = weighting.case_weights(cases, organisation_id)
-    # Receivers: everyone else in post in the team who is not leaving too.
-    members = [m for m in team_members(worker.team) if m.pk != worker.pk and not m.leave_date]
+    # Receivers: everyone else in post in the team who is not leaving or away soon too.
+    others = [m for m in team_members(worker.team) if m.pk != worker.pk]
+    away = going(others)
+    members = [m for m in others if m.pk not in away]
     rows = loads.worker_loads(members, organisation_id)
     holders = [_holder(rows[m.pk], cases) for m in members]
     for case in cases:
@@ -186,7 +218,8 @@ def rebalance_plan(team: Team) -> RebalancePlan:
     case_ids = [c for ids in held.values() for c in ids]
     cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("participant")}
     weights = weighting.case_weights(list(cases.values()), organisation_id)
-    holders = [_holder(row, cases.values(), can_hold=not row.worker.leave_date) for row in rows]
+    away = going([row.worker for row in rows])
+    holders = [_holder(row, cases.values(), can_hold=row.worker.pk not in away) for row in rows]
     planned = {
         row.worker.pk: [
             rules.PlannedCase(c, weights[c].total, None) for c in held.get(row.worker.pk, [])

@@ -1,6 +1,7 @@
 """Allocation pages for team managers: the queue, allocating one case, a leaver's caseload
 and rebalancing a team. Each POST calls one service; the service owns the locks and checks."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -77,7 +78,13 @@ def case_allocate(request, pk: int) -> HttpResponse:
     return render(
         request,
         "caseload/allocate.html",
-        {"case": case, "found": found, "form": form, "reallocating": reallocating},
+        {
+            "case": case,
+            "found": found,
+            "form": form,
+            "reallocating": reallocating,
+            "horizon_days": settings.ALLOCATION_HORIZON_DAYS,
+        },
     )
 
 

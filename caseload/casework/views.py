@@ -17,12 +17,11 @@ from caseload.core.access import (
     manages_team,
     role_required,
 )
-from caseload.core.choices import FlagKind
 from caseload.core.forms import add_service_errors
 from caseload.core.history import history_rows
 from caseload.core.models import Case, Team, Worker
-from caseload.flags.selectors import days_flagged
 from participants.models import Participant
+from reports.selectors import breach_history
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 from weighting import loads
@@ -140,10 +139,7 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "row": row,
             "cases": cases,
             "reductions": worker.reductions.all(),
-            "days_above_promise": days_flagged(worker_id=worker.pk, kind=FlagKind.ABOVE_PROMISE),
-            "days_above_bandwidth": days_flagged(
-                worker_id=worker.pk, kind=FlagKind.ABOVE_BANDWIDTH
-            ),
+            "history": breach_history(worker),
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"
             )[:50],
@@ -235,12 +231,10 @@ def case_update(request, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     if not selectors.can_change_case(request.user, case):
         raise PermissionDenied("Only the case holder or the team manager can change this case.")
-    form = CaseUpdateForm(request.POST or None, instance=case)
+    form = CaseUpdateForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(
-                case=case, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
-            )
+            services.case_update(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -261,6 +261,9 @@ ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)
 FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
 RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
 RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
+# Workers leaving or away (a reduction of 50% or more) within this many days are marked on the
+# allocate page and ranked after those who stay; the leaver and rebalance plans skip them.
+ALLOCATION_HORIZON_DAYS = env.int("ALLOCATION_HORIZON_DAYS", default=56)
 # The organisation and service dashboards show today's figures from the scheduled snapshot when
 # it is at most this old (else they work them out live). 0 = always live, the default when no
 # beat runs (the embedded demo), since nothing would refresh the snapshot.
@@ -268,6 +271,10 @@ DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES",
     default=0 if CELERY_TASK_ALWAYS_EAGER else 2 * RECOMPUTE_EVERY_MINUTES + 5,
 )
+# Without a worker and beat (the embedded default), the web process runs the beat schedule
+# itself in a background thread (caseload/config/schedule.py), so the demo's flags and snapshots
+# keep up as they would in production.
+EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 # Every module that defines tasks, in one place. The worker imports them when it starts;
 # services, which sit below the tasks, enqueue work by task name (caseload/core/enqueue.py).

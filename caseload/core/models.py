@@ -125,6 +125,9 @@ class Team(models.Model):
         "establishment (FTE)", max_digits=7, decimal_places=2, default=Decimal("0")
     )
     managers = models.ManyToManyField(User, blank=True, related_name="managed_teams")
+    flags_computed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team's flags were last worked out."
+    )
 
     objects = TeamQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from caseload.allocation import services
 from caseload.casework import services as casework_services
-from caseload.core.models import Allocation, Case
+from caseload.core.models import Allocation, CapacityReduction, Case
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
 
@@ -69,6 +69,31 @@ def test_the_allocate_page_lists_ineligible_workers_with_the_reason_and_qualifie
     html = response.content.decode()
     assert html.index("Quinn Qualified") < html.index("Sam Support")
     assert "Support workers hold child-in-need and early-help cases only." in html
+
+
+def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay(
+    client_for, team, manager, outsider_manager
+):
+    today = timezone.localdate()
+    leaving = WorkerFactory(team=team, name="Lena Leaving", leave_date=today + timedelta(days=21))
+    away = WorkerFactory(team=team, name="Alex Away")
+    CapacityReduction.objects.create(
+        worker=away, percent=100, reason="long_term_absence", starts_on=today + timedelta(days=7)
+    )
+    staying = WorkerFactory(team=team, name="Sol Staying")
+    held_case(staying)  # the busier one still ranks before the leaver
+    case = CaseFactory(team=team)
+    response = client_for(manager).get(reverse("case_allocate", args=[case.pk]))
+    names = [c.name for c in response.context["found"].candidates]
+    assert names.index("Sol Staying") < names.index("Lena Leaving")
+    assert names.index("Sol Staying") < names.index("Alex Away")
+    page = response.content.decode()
+    leave_day = leaving.leave_date
+    assert f"Leaving {leave_day.day} {leave_day:%b %Y}" in page
+    assert "Away from" in page and "(long-term absence)" in page
+    assert client_for(outsider_manager).get(
+        reverse("case_allocate", args=[case.pk])
+    ).status_code in (403, 404)
 
 
 def test_allocating_from_the_page_with_and_without_an_override(client_for, team, manager):
