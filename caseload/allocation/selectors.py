@@ -3,6 +3,7 @@ leaver's caseload and for rebalancing a team."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -12,7 +13,7 @@ from caseload.core.choices import MANAGER_ROLES
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Allocation, CapacityReduction, Case, Team, Worker
 from caseload.core.selectors import current_allocations, team_members
-from weighting import loads
+from weighting import loads, scoring
 from weighting import selectors as weighting
 
 from . import rules
@@ -202,16 +203,84 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
 
 
 @dataclass
+class LoadAfter:
+    """A receiving worker's cases and points now and after a set of moves, for the preview."""
+
+    worker: Worker
+    cases: int
+    points: int
+    promise: int
+    capacity: Decimal
+    cases_after: int
+    points_after: int
+
+    @property
+    def above_promise_after(self) -> bool:
+        return scoring.over_promise(self.cases_after, self.promise)
+
+    @property
+    def above_bandwidth_after(self) -> bool:
+        return scoring.over_capacity(self.points_after, self.capacity)
+
+
+def loads_after(
+    workers: list[Worker],
+    holders: dict[int, rules.Holder],
+    moves: list[tuple[int, int | None, int | None]],
+) -> list[LoadAfter]:
+    """Every worker's load now and after the moves, each a (points, from worker id or None,
+    to worker id or None)."""
+    rows = {
+        w.pk: LoadAfter(
+            w,
+            holders[w.pk].cases,
+            holders[w.pk].points,
+            holders[w.pk].promise,
+            holders[w.pk].capacity,
+            holders[w.pk].cases,
+            holders[w.pk].points,
+        )
+        for w in workers
+        if w.pk in holders
+    }
+    for points, giver, taker in moves:
+        if giver in rows:
+            rows[giver].cases_after -= 1
+            rows[giver].points_after -= points
+        if taker in rows:
+            rows[taker].cases_after += 1
+            rows[taker].points_after += points
+    return list(rows.values())
+
+
+def split_households(cases: list[Case], chosen: dict[int, int | None]) -> list[list[Case]]:
+    """The households whose cases (of `cases`) the chosen destinations send to more than one
+    worker: each a list of its cases, so the page can say plainly which siblings a move splits."""
+    by_household: dict[int, list[Case]] = {}
+    for case in cases:
+        if case.participant.household_id:
+            by_household.setdefault(case.participant.household_id, []).append(case)
+    return [
+        group
+        for group in by_household.values()
+        if len(group) > 1 and len({chosen.get(c.pk) for c in group}) > 1
+    ]
+
+
+@dataclass
 class RebalancePlan:
-    """Suggested moves (each a dict of case, points, from, to and a form key) and the team's
-    load rows."""
+    """Suggested moves (each a dict of its cases — a household's together —, points, from, to
+    and a form key), the team's load rows, and every worker's load after all the moves."""
 
     moves: list[dict]
     rows: list[loads.LoadRow]
+    preview: list[LoadAfter]
 
 
 def rebalance_plan(team: Team) -> RebalancePlan:
-    """A short list of moves that brings the most workers within promise and bandwidth."""
+    """A short list of moves that brings the most workers within promise and bandwidth; a
+    household's cases that one worker holds move together (one row, one tick), and the preview
+    shows every worker's load if all the suggested moves are made."""
     rows, _ = loads.team_loads(team)
     organisation_id = team.service.organisation_id
     held = loads.held_case_ids([row.worker for row in rows])
@@ -222,19 +291,36 @@ def rebalance_plan(team: Team) -> RebalancePlan:
     holders = [_holder(row, cases.values(), can_hold=row.worker.pk not in away) for row in rows]
     planned = {
         row.worker.pk: [
-            rules.PlannedCase(c, weights[c].total, None) for c in held.get(row.worker.pk, [])
+            rules.PlannedCase(c, weights[c].total, cases[c].participant.household_id)
+            for c in held.get(row.worker.pk, [])
         ]
         for row in rows
     }
     workers = {row.worker.pk: row.worker for row in rows}
-    moves = [
-        {
-            "case": cases[c],
-            "points": weights[c].total,
-            "from": workers[f],
-            "to": workers[t],
-            "key": f"{c}-{t}",
-        }
-        for c, f, t in rules.plan_rebalance(planned, holders)
-    ]
-    return RebalancePlan(moves, rows)
+    suggested = rules.plan_rebalance(planned, holders)
+    moves: list[dict] = []
+    for case_id, giver, taker in suggested:
+        case = cases[case_id]
+        last = moves[-1] if moves else None
+        household = case.participant.household_id
+        if last and household and last["household"] == household and last["to"].pk == taker:
+            last["cases"].append(case)
+            last["points"] += weights[case_id].total
+            last["key"] = f"{last['key'].split('-')[0]}_{case_id}-{taker}"
+            continue
+        moves.append(
+            {
+                "cases": [case],
+                "household": household,
+                "points": weights[case_id].total,
+                "from": workers[giver],
+                "to": workers[taker],
+                "key": f"{case_id}-{taker}",
+            }
+        )
+    preview = loads_after(
+        [row.worker for row in rows],
+        {h.worker_id: h for h in holders},
+        [(weights[c].total, f, t) for c, f, t in suggested],
+    )
+    return RebalancePlan(moves, rows, preview)

@@ -178,6 +178,29 @@ def test_rebalancing_suggests_nothing_when_everyone_is_within():
     assert plan_rebalance({1: [PlannedCase(1, 3, None)]}, holders) == []
 
 
+def test_rebalancing_moves_siblings_one_worker_holds_together_to_one_worker():
+    holders = [
+        Holder(1, "Over", cases=17, points=60, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        Holder(2, "Room", cases=6, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        Holder(3, "Some", cases=14, points=44, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+    ]
+    held = {1: [PlannedCase(1, 3, household=7), PlannedCase(2, 3, household=7)], 2: [], 3: []}
+    moves = plan_rebalance(held, holders)
+    assert moves == [(1, 1, 2), (2, 1, 2)]
+
+
+def test_rebalancing_leaves_siblings_where_they_are_when_nobody_can_take_them_all():
+    holders = [
+        Holder(1, "Over", cases=16, points=50, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        # Room for one case only: taking both would put them above their promise.
+        Holder(
+            2, "One more", cases=14, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2}
+        ),
+    ]
+    held = {1: [PlannedCase(1, 3, household=7), PlannedCase(2, 3, household=7)], 2: []}
+    assert plan_rebalance(held, holders) == []
+
+
 # --- Leaving or away within the allocation horizon ---------------------------------------------
 
 TODAY = date(2026, 12, 1)
