@@ -1,7 +1,5 @@
 """Home pages, the organisation, My caseload and cases. Thin: scoped rows in, one service call."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from caseload.core.access import (
 from caseload.core.forms import add_service_errors
 from caseload.core.history import history_rows
 from caseload.core.models import Case, Team, Worker
+from caseload.core.staffing import added_up
 from participants.models import Participant
 from reports.selectors import breach_history
 from security.audit import audit_record, audit_view
@@ -35,17 +34,14 @@ from .selectors import my_caseload as my_caseload_cases
 def _with_vacancies(teams) -> list[Team]:
     teams = list(teams)
     for team in teams:
-        team.vacancy_fte = selectors.vacancy_fte(team)
+        team.staffing = selectors.staffing_of(team)
     return teams
 
 
 def _totals(teams: list[Team]) -> dict:
     return {
         "headcount": sum(t.headcount for t in teams),
-        "fte_in_post": sum((t.fte_in_post for t in teams), Decimal("0")),
-        "agency_fte": sum((t.agency_fte for t in teams), Decimal("0")),
-        "establishment_fte": sum((t.establishment_fte for t in teams), Decimal("0")),
-        "vacancy_fte": sum((t.vacancy_fte for t in teams), Decimal("0")),
+        "staffing": added_up(t.staffing for t in teams),
     }
 
 
@@ -79,7 +75,7 @@ def team_list(request) -> HttpResponse:
 def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
     team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
-    team.vacancy_fte = selectors.vacancy_fte(team)
+    team.staffing = selectors.staffing_of(team)
     rows, totals = loads.team_loads(team)
     return render(
         request,
