@@ -74,11 +74,12 @@ class WorkerUpdateForm(forms.ModelForm):
 
     class Meta:
         model = Worker
-        fields = ["fte", "experience", "agency", "caseload_promise", "leave_date"]
+        fields = [
+            "fte",
+            "experience",
+            "agency",
+            "caseload_promise",
+            "caseload_promise_reason",
+            "leave_date",
+        ]
         widgets = {"leave_date": DateInput()}
-
-    def clean_fte(self):
-        fte = self.cleaned_data["fte"]
-        if fte is not None and not (0 < fte <= 1):
-            raise forms.ValidationError("FTE must be more than 0 and at most 1.")
-        return fte

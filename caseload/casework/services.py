@@ -12,6 +12,8 @@ from caseload.allocation.services import allocation_end, holder_eligibility_chec
 from caseload.core.choices import CaseStatus
 from caseload.core.models import Case, Team, User, Worker
 from caseload.core.recompute import request_team_recompute
+from weighting import scoring
+from weighting.selectors import default_promise
 from weighting.services import assessment_follow_case, assessment_mark_needs_review
 
 
@@ -120,14 +122,29 @@ def case_close(*, case: Case, closed_on: date, reason: str, by: User | None = No
 
 @transaction.atomic
 def worker_update(*, worker: Worker, by: User | None = None, **changes) -> Worker:
-    """Change a worker's FTE, experience, own caseload promise or leaving date (history kept)."""
-    allowed = {"fte", "experience", "caseload_promise", "leave_date", "agency"}
+    """Change a worker's FTE, experience, own caseload promise (with a reason when above the
+    default) or leaving date (history kept)."""
+    allowed = {
+        "fte",
+        "experience",
+        "caseload_promise",
+        "caseload_promise_reason",
+        "leave_date",
+        "agency",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"worker_update cannot change {', '.join(sorted(unknown))}")
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update().select_related("team__service").get(pk=worker.pk)
     for name, value in changes.items():
         setattr(worker, name, value)
+    if worker.caseload_promise is None:
+        worker.caseload_promise_reason = ""
+    problem = scoring.own_promise_problem(
+        worker.caseload_promise, default_promise(worker), worker.caseload_promise_reason
+    )
+    if problem:
+        raise ValidationError(dict([problem]))
     _save(worker)
     request_team_recompute(worker.team_id)
     return worker
