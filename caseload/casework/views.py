@@ -16,7 +16,6 @@ from caseload.core.access import (
     role_required,
 )
 from caseload.core.forms import add_service_errors
-from caseload.core.history import history_rows
 from caseload.core.models import Case, Team, Worker
 from caseload.core.staffing import added_up
 from participants.models import Participant
@@ -28,6 +27,7 @@ from weighting import selectors as weighting
 
 from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
+from .selectors import case_changes
 from .selectors import my_caseload as my_caseload_cases
 
 
@@ -175,6 +175,7 @@ def case_detail(request, pk: int) -> HttpResponse:
     """A case: who holds it, its allocation history and how it changed over time."""
     case = selectors.case_for_user(request.user, pk)
     weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
+    assessments = weighting.case_assessment_history(case, weight.labels)
     audit_view(request, case)
     return render(
         request,
@@ -182,10 +183,10 @@ def case_detail(request, pk: int) -> HttpResponse:
         {
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
-            "history": history_rows(case.history.all(), hidden=("needs_reallocation",)),
+            "history": case_changes(case, assessments, weight.labels),
             "weight": weight,
             "versions": weighting.weight_under_versions(case, weight),
-            "assessments": weighting.case_assessment_history(case, weight.labels),
+            "assessments": assessments,
             "can_propose": weighting.can_propose(request.user, case),
             "can_agree": weighting.can_agree(request.user, case),
         },

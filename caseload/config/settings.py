@@ -223,6 +223,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Trusted reverse proxies in front of the app (each adds one X-Forwarded-For hop); 0 = none.
 AUDIT_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# A second look at the same page on the same record within this many seconds is one look.
+AUDIT_VIEW_WINDOW_SECONDS = env.int("AUDIT_VIEW_WINDOW_SECONDS", default=10)
 AXES_IPWARE_PROXY_COUNT = AUDIT_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AUDIT_PROXY_COUNT else ["REMOTE_ADDR"]

@@ -121,3 +121,35 @@ def test_another_teams_manager_cannot_change_the_case(client_for, outsider_manag
     )
     assert response.status_code == 404
     assert Case.objects.get(pk=agreed_case.pk).case_type == "child_in_need"
+
+
+def test_the_case_history_shows_fields_and_factor_proposals_and_agreements_before_and_after(
+    client_for, manager, agreed_case, outsider
+):
+    proposal = weighting_services.assessment_propose(
+        case=agreed_case,
+        by=manager,
+        choices=[c if c[0] != "travel" else ("travel", "over_60") for c in CHOICES],
+    )
+    weighting_services.assessment_agree(
+        assessment=proposal,
+        by=manager,
+        choices=[c if c[0] != "extras" else ("extras", "high_risk") for c in CHOICES],
+        note="Travel is under an hour; risk of exploitation",
+    )
+    services.case_update(case=agreed_case, need_level="high", by=manager)
+    response = client_for(manager).get(reverse("case_detail", args=[agreed_case.pk]))
+    rows = response.context["history"]
+    kinds = [row.kind for row in rows]
+    assert kinds[0] == "Changed"
+    assert ("Level of need", "Medium", "High") in rows[0].changes
+    amended = next(r for r in rows if r.kind.startswith("Factors amended and agreed"))
+    assert "(Travel is under an hour; risk of exploitation)" in amended.kind
+    assert ("Travel", "Over 60 minutes", "30 to 60 minutes") in amended.changes
+    assert ("Extra complexity", "Interpreter needed", "Exploitation or high risk") in amended.changes
+    proposed = [r for r in rows if r.kind == "Factors proposed"]
+    assert ("Travel", "30 to 60 minutes", "Over 60 minutes") in proposed[0].changes
+    assert len(proposed) == 2
+    page = response.content.decode()
+    assert "Over 60 minutes → 30 to 60 minutes" in page
+    assert client_for(outsider).get(reverse("case_detail", args=[agreed_case.pk])).status_code == 404
