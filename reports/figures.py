@@ -6,11 +6,12 @@ overdue visits) is in `reports.selectors`, which turns it into the rows this mod
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from caseload.core.choices import MANAGER_ROLES
+from caseload.core.staffing import team_staffing
 from weighting import scoring
 
 FIELDS = (
@@ -36,6 +37,10 @@ FIELDS = (
     "workers",
     "case_holding_fte",
     "cases_allocated",
+    "establishment_fte",
+    "in_post_fte",
+    "agency_fte",
+    "vacant_fte",
 )
 
 # How each figure is shown and rounded: (label, kind). Kinds: ratio (2 dp), share (3 dp, a
@@ -66,6 +71,10 @@ LABELS = {
     "workers": ("Workers in post", "count"),
     "case_holding_fte": ("Case-holding FTE", "fte"),
     "cases_allocated": ("Open cases allocated", "count"),
+    "establishment_fte": ("Establishment FTE", "fte"),
+    "in_post_fte": ("FTE in post (permanent and agency)", "fte"),
+    "agency_fte": ("Agency FTE in post", "fte"),
+    "vacant_fte": ("Vacant FTE (agency cover is still vacant)", "fte"),
 }
 
 RATIO = Decimal("0.01")
@@ -140,8 +149,11 @@ def scope_figures(
     *,
     overdue_visits: int,
     establishment_fte: Decimal,
+    vacant_fte: Decimal | None = None,
 ) -> dict:
-    """Every figure in FIELDS for one scope (organisation, service or team)."""
+    """Every figure in FIELDS for one scope (organisation, service or team). `vacant_fte` is
+    the scope's teams' vacancies added up (`staffing.added_up`); for one team it may be left
+    out and is worked out from the staff."""
     staff = list(staff)
     waiting = list(waiting)
     holders = [s for s in staff if s.holds_cases]
@@ -155,6 +167,13 @@ def scope_figures(
     unallocated = len(waiting)
     counts = [s.open_cases for s in holders]
     fte_in_post = _total(s.fte for s in in_post)
+    staffing = team_staffing(
+        establishment=establishment_fte,
+        in_post=fte_in_post,
+        agency=_total(s.fte for s in in_post if s.agency),
+    )
+    if vacant_fte is not None:
+        staffing = replace(staffing, vacant=vacant_fte)
     return {
         "caseload_per_fte": _ratio(qualified_cases, qualified_fte),
         "practitioner_caseload_per_fte": _ratio(
@@ -184,6 +203,10 @@ def scope_figures(
         "workers": len(in_post),
         "case_holding_fte": _round(_total(s.fte for s in holders), RATIO),
         "cases_allocated": sum(counts),
+        "establishment_fte": _round(staffing.establishment, RATIO),
+        "in_post_fte": _round(staffing.in_post, RATIO),
+        "agency_fte": _round(staffing.agency, RATIO),
+        "vacant_fte": _round(staffing.vacant, RATIO),
     }
 
 

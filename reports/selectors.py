@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -24,11 +25,12 @@ from django.utils import timezone
 
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
+from caseload.core.staffing import Staffing, added_up, team_staffing
 from participants.selectors import overdue_visit_cases
 from weighting.loads import worker_loads
 
 from . import figures as F
-from .models import ScopeSnapshot
+from .models import ScopeSnapshot, WorkerSnapshot
 
 
 @dataclass
@@ -138,13 +140,17 @@ def _staff(teams: list[Team], organisation_id, on: date):
     return rows, {w.pk: w for w in workers}, loads
 
 
-def _scope(kind, name, pk, staff, waiting, overdue, establishment, **extra) -> Scope:
+def _scope(kind, name, pk, staff, waiting, overdue, establishment, vacant, **extra) -> Scope:
     return Scope(
         scope=kind,
         name=name,
         pk=pk,
         figures=F.scope_figures(
-            staff, waiting, overdue_visits=overdue, establishment_fte=establishment
+            staff,
+            waiting,
+            overdue_visits=overdue,
+            establishment_fte=establishment,
+            vacant_fte=vacant,
         ),
         counts=sorted(s.open_cases for s in staff if s.holds_cases),
         **extra,
@@ -187,6 +193,14 @@ def organisation_report(
     for team in teams:
         services.setdefault(team.service_id, (team.service, []))[1].append(team)
 
+    def staffing(team) -> Staffing:
+        in_post = [row for row in by_team[team.pk][0] if row.in_post]
+        return team_staffing(
+            establishment=team.establishment_fte,
+            in_post=sum((row.fte for row in in_post), Decimal("0")),
+            agency=sum((row.fte for row in in_post if row.agency), Decimal("0")),
+        )
+
     def gather(team_list):
         members = [row for team in team_list for row in by_team[team.pk][0]]
         queue = [row for team in team_list for row in by_team[team.pk][1]]
@@ -195,6 +209,7 @@ def organisation_report(
             queue,
             sum(overdue.get(team.pk, 0) for team in team_list),
             sum((team.establishment_fte for team in team_list), Decimal("0")),
+            added_up(staffing(team) for team in team_list).vacant,
         )
 
     return Report(
@@ -263,3 +278,35 @@ def report_from_snapshot(
     )
     report.taken_at = max(r.taken_at for r in rows.values())
     return report
+
+
+@dataclass(frozen=True)
+class BreachHistory:
+    """Over the last `days` days: on how many the worker was above promise and above
+    bandwidth, out of how many days have figures (daily snapshots), and the first such day."""
+
+    days: int
+    above_promise: int
+    above_bandwidth: int
+    days_with_figures: int
+    since: date | None
+
+    @property
+    def complete(self) -> bool:
+        return self.days_with_figures >= self.days
+
+
+def breach_history(worker: Worker, *, days: int = 90, today: date | None = None) -> BreachHistory:
+    """From the daily worker snapshots (taken by the schedule, and backfilled from allocation
+    history for a new installation), so it is true from the first day of data, not from the
+    first flag. One query."""
+    today = today or timezone.localdate()
+    row = WorkerSnapshot.objects.filter(
+        worker=worker, taken_on__gt=today - timedelta(days=days), taken_on__lte=today
+    ).aggregate(
+        promise=Count("pk", filter=Q(above_promise=True)),
+        bandwidth=Count("pk", filter=Q(above_bandwidth=True)),
+        total=Count("pk"),
+        since=Min("taken_on"),
+    )
+    return BreachHistory(days, row["promise"], row["bandwidth"], row["total"], row["since"])

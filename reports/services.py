@@ -92,9 +92,12 @@ def month_ends(months: int, *, today: date | None = None) -> list[date]:
     return list(reversed(ends))
 
 
-def snapshot_backfill(*, months: int = 12, today: date | None = None) -> dict:
-    """Snapshots for past month ends, from allocation history (for a new installation or the
-    demo), and today's."""
+def snapshot_backfill(*, months: int = 12, days: int = 0, today: date | None = None) -> dict:
+    """Snapshots worked out from allocation history, for a new installation or the demo: each
+    of the last `days` days (the workers' daily history: days above promise and bandwidth),
+    the last day of each of the previous `months` months (the trends), and today."""
     today = today or timezone.localdate()
-    taken = [snapshot_take(on=day) for day in [*month_ends(months, today=today), today]]
+    daily = [today - timedelta(days=n) for n in range(days, 0, -1)]
+    wanted = sorted({*month_ends(months, today=today), *daily, today})
+    taken = [snapshot_take(on=day) for day in wanted]
     return {"days": len(taken), "scopes": sum(t["scopes"] for t in taken)}

@@ -6,9 +6,12 @@ written straight to the database in the request: never through a background job,
 lost if Redis is down, and a page is not shown if its audit row cannot be written.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+from django.utils import timezone
 
 from caseload.core.choices import AccessRole
 
@@ -79,8 +82,27 @@ def audit_record(
 
 
 def audit_view(request: HttpRequest, obj) -> AuditEvent:
-    """Record that a page showed `obj`: a print when the page was opened to print (?print=1)."""
+    """Record that a page showed `obj`: a print when the page was opened to print (?print=1).
+    One row per look: the same user opening the same page on the same record again within
+    AUDIT_VIEW_WINDOW_SECONDS (a reload, a double request, the page shown again after a form
+    error) is the look already recorded, which is returned."""
     action = AuditAction.PRINT if request.GET.get("print") == "1" else AuditAction.VIEW
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        recent = (
+            AuditEvent.objects.filter(
+                user=user,
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=obj.pk,
+                path=request.get_full_path()[:500],
+                at__gte=timezone.now() - timedelta(seconds=settings.AUDIT_VIEW_WINDOW_SECONDS),
+            )
+            .order_by("-at")
+            .first()
+        )
+        if recent is not None:
+            return recent
     return audit_record(request=request, action=action, obj=obj)
 
 

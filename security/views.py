@@ -31,7 +31,9 @@ from .two_factor import (
     two_factor_required,
 )
 
-LOG_READERS = (AccessRole.MANAGER, AccessRole.ADMINISTRATOR)  # who may read access logs
+# Who may read access logs: managers (their teams' records), directors and administrators
+# (their organisation's); the record is always loaded through the scoped selectors first.
+LOG_READERS = (AccessRole.MANAGER, AccessRole.DIRECTOR, AccessRole.ADMINISTRATOR)
 
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:

@@ -36,6 +36,7 @@ __all__ = [
     "fte_needed",
     "over_capacity",
     "over_promise",
+    "own_promise_problem",
     "reduction_in_force",
     "status_after",
     "version_in_force",
@@ -170,6 +171,27 @@ def caseload_promise(default_promise: int, fte: Decimal, own_promise: int | None
         return own_promise
     _check_fte(fte)
     return int((Decimal(default_promise) * fte).to_integral_value(rounding=ROUND_FLOOR))
+
+
+# The highest own promise a manager may set: above it a caseload is not a promise at all.
+OWN_PROMISE_MOST = 25
+
+
+def own_promise_problem(own: int | None, default: int, reason: str) -> tuple[str, str] | None:
+    """What is wrong with a worker's own caseload promise, as (field, message), or None: it is
+    at most OWN_PROMISE_MOST, and raising it above the default for the worker's role
+    (`default`, already scaled by FTE) needs a reason. Exactly the default needs none."""
+    if own is None:
+        return None
+    if own > OWN_PROMISE_MOST:
+        return "caseload_promise", f"A caseload promise is at most {OWN_PROMISE_MOST} cases."
+    if own > default and not reason.strip():
+        return (
+            "caseload_promise_reason",
+            f"Say why this worker's promise is above the default of {default} cases for "
+            "their role.",
+        )
+    return None
 
 
 def over_promise(cases: int, promise: int) -> bool:

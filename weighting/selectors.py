@@ -113,6 +113,13 @@ def standard_kind(worker: Worker) -> str:
     return StandardKind.EXPERIENCED
 
 
+def default_promise(worker: Worker) -> int:
+    """The promise the worker would have without one of their own: their role's default
+    scaled by their FTE."""
+    standard = standards_for(worker.team.service.organisation_id)[standard_kind(worker)]
+    return scoring.caseload_promise(standard.caseload_promise, worker.fte)
+
+
 # --- Case weights ------------------------------------------------------------------------------
 
 

@@ -158,6 +158,45 @@ def assessments_record_agreed(
     bulk.insert_rows(AssessmentFactor, ["assessment_id", "stage", "factor", "option"], lines)
 
 
+# The factors whose option the case itself determines: they follow the case when it changes.
+CASE_FACTORS = {"case_type": "case_type", "court": "court"}
+
+
+@transaction.atomic
+def assessment_follow_case(*, case: Case, by: User | None, reason: str) -> CaseAssessment | None:
+    """When a case's type or court work changes, its current factors follow: a new proposal
+    with the case-determined options replaced and every other choice kept, marked for review
+    with `reason`, for the supervisor to agree. Until then its points count (as any proposal's
+    do). Returns the new proposal, or None when there is no assessment or nothing differs."""
+    current = (
+        CaseAssessment.objects.filter(case=case, is_current=True).prefetch_related("factor_lines")
+    ).first()
+    if current is None:
+        return None
+    stage = Stage.AGREED if current.is_agreed else Stage.PROPOSED
+    counted = sorted((x.factor, x.option) for x in current.factor_lines.all() if x.stage == stage)
+    scheme = selectors.scheme_in_force(case.team.service.organisation_id)
+    known = {factor.code for factor in scheme.factor_list}
+    follows = {code: getattr(case, attr) for code, attr in CASE_FACTORS.items() if code in known}
+    choices = sorted([(f, o) for f, o in counted if f not in follows] + list(follows.items()))
+    if choices == counted:
+        return None
+    _no_longer_current([case.pk])
+    proposal = CaseAssessment(
+        case=case,
+        is_current=True,
+        proposed_by=by,
+        proposed_at=timezone.now(),
+        needs_review=True,
+        review_reason=reason[:200],
+    )
+    proposal.full_clean()
+    proposal.save()
+    _write_lines(proposal, Stage.PROPOSED, check_choices(scheme, choices))
+    request_team_recompute(case.team_id)
+    return proposal
+
+
 @transaction.atomic
 def assessment_mark_needs_review(*, case: Case, reason: str) -> int:
     """Flag the case's current assessment for review (its type, need or court changed)."""

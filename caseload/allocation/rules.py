@@ -2,7 +2,7 @@
 and rebalancing. Plain data in and out; the ORM stays in selectors and services."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from caseload.core.choices import CaseStatus, CaseType, NeedLevel
@@ -52,6 +52,46 @@ def queue_priority(*, need_level: str, case_type: str, waiting_since: date, toda
     )
 
 
+# A capacity reduction of at least this much is an absence: the worker is away, not lighter.
+ABSENCE_PERCENT = 50
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A reduction as the allocation rules see it: how much, when, and what it is called."""
+
+    percent: int
+    starts_on: date
+    ends_on: date | None
+    label: str
+
+
+def going_soon(
+    *, leave_date: date | None, absences: list[Absence], today: date, horizon_days: int
+) -> str:
+    """Why a worker will not be there to carry a new case, in words for the allocate page, or
+    "" if they will be: they leave within the horizon (today to `horizon_days` ahead, both
+    included), or an absence of at least ABSENCE_PERCENT covers a day of it."""
+    until = today + timedelta(days=horizon_days)
+    if leave_date is not None and leave_date <= until:
+        return f"Leaving {_day(leave_date)}"
+    for absence in sorted(absences, key=lambda a: a.starts_on):
+        ends = absence.ends_on
+        if (
+            absence.percent >= ABSENCE_PERCENT
+            and absence.starts_on <= until
+            and (ends is None or ends >= today)
+        ):
+            if absence.starts_on <= today:
+                return f"Away now ({absence.label.lower()})"
+            return f"Away from {_day(absence.starts_on)} ({absence.label.lower()})"
+    return ""
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A worker considered for a case, with what the case would do to their load."""
@@ -71,6 +111,7 @@ class Candidate:
     role: str = ""
     team_name: str = ""
     is_manager: bool = False
+    going: str = ""  # `going_soon`: leaving or away within the allocation horizon
 
     @property
     def eligible(self) -> bool:
@@ -94,10 +135,12 @@ class Candidate:
 
 
 def fit_key(candidate: Candidate) -> tuple:
-    """Best fit first: eligible; same team; holds a sibling; the previous holder; practitioners
-    before managers; most headroom after the case; then by name so the order is stable."""
+    """Best fit first: eligible; staying (not leaving or away soon); same team; holds a
+    sibling; the previous holder; practitioners before managers; most headroom after the case;
+    then by name so the order is stable."""
     return (
         not candidate.eligible,
+        bool(candidate.going),
         not candidate.same_team,
         not candidate.holds_sibling,
         not candidate.previous_holder,
@@ -204,41 +247,62 @@ def plan_rebalance(
 ) -> list[tuple[int, int, int]]:
     """Suggest a short list of (case id, from worker, to worker) moves that brings the most
     workers within promise and bandwidth: repeatedly move a case from the worker furthest over
-    to the eligible worker with the most headroom who stays within both afterwards."""
+    to the eligible worker with the most headroom who stays within both afterwards. Siblings
+    a worker holds (the same household) move together, to one worker, or not at all; a
+    group's cases come one after another in the list. At most `max_moves` groups move."""
     by_id = {h.worker_id: replace(h, can_hold=set(h.can_hold)) for h in holders}
-    cases = {w: list(cs) for w, cs in held.items()}
+    groups = {w: _held_groups(cs) for w, cs in held.items()}
     moves: list[tuple[int, int, int]] = []
-    while len(moves) < max_moves:
-        over = sorted(
-            (h for h in by_id.values() if h.over),
-            key=lambda h: (-(h.points - h.capacity), -(h.cases - h.promise)),
-        )
-        move = None
-        for giver in over:
-            for case in sorted(cases.get(giver.worker_id, []), key=lambda c: c.points):
-                takers = [
-                    h
-                    for h in by_id.values()
-                    if h.worker_id != giver.worker_id
-                    and case.case_id in h.can_hold
-                    and h.fits(1, case.points)
-                ]
-                if takers:
-                    taker = max(
-                        takers, key=lambda h: (not h.is_manager, h.capacity - h.points, -h.cases)
-                    )
-                    move = (case, giver, taker)
-                    break
-            if move:
-                break
+    made = 0
+    while made < max_moves:
+        move = _next_group_move(by_id, groups)
         if move is None:
             break
-        case, giver, taker = move
-        cases[giver.worker_id].remove(case)
-        cases.setdefault(taker.worker_id, []).append(case)
-        giver.cases -= 1
-        giver.points -= case.points
-        taker.cases += 1
-        taker.points += case.points
-        moves.append((case.case_id, giver.worker_id, taker.worker_id))
+        group, giver, taker = move
+        groups[giver.worker_id].remove(group)
+        groups.setdefault(taker.worker_id, []).append(group)
+        points = sum(c.points for c in group)
+        giver.cases -= len(group)
+        giver.points -= points
+        taker.cases += len(group)
+        taker.points += points
+        moves += [(c.case_id, giver.worker_id, taker.worker_id) for c in group]
+        made += 1
     return moves
+
+
+def _held_groups(cases: list[PlannedCase]) -> list[list[PlannedCase]]:
+    """A worker's cases as groups that move together: a household's, or one case alone."""
+    by_key: dict[object, list[PlannedCase]] = {}
+    for case in cases:
+        key = ("h", case.household) if case.household else ("c", case.case_id)
+        by_key.setdefault(key, []).append(case)
+    return list(by_key.values())
+
+
+def _next_group_move(by_id: dict[int, Holder], groups: dict[int, list[list[PlannedCase]]]):
+    """The lightest group of the worker furthest over that someone eligible can take and stay
+    within promise and bandwidth, and the roomiest such taker; None when there is none."""
+    over = sorted(
+        (h for h in by_id.values() if h.over),
+        key=lambda h: (-(h.points - h.capacity), -(h.cases - h.promise)),
+    )
+    for giver in over:
+        for group in sorted(
+            groups.get(giver.worker_id, []), key=lambda g: (sum(c.points for c in g), len(g))
+        ):
+            ids = {c.case_id for c in group}
+            points = sum(c.points for c in group)
+            takers = [
+                h
+                for h in by_id.values()
+                if h.worker_id != giver.worker_id
+                and ids <= h.can_hold
+                and h.fits(len(group), points)
+            ]
+            if takers:
+                taker = max(
+                    takers, key=lambda h: (not h.is_manager, h.capacity - h.points, -h.cases)
+                )
+                return group, giver, taker
+    return None

@@ -3,14 +3,17 @@ leaver's caseload and for rebalancing a team."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from caseload.core.choices import MANAGER_ROLES
 from caseload.core.eligibility import ineligibility_reason
-from caseload.core.models import Allocation, Case, Team, Worker
+from caseload.core.models import Allocation, CapacityReduction, Case, Team, Worker
 from caseload.core.selectors import current_allocations, team_members
-from weighting import loads
+from weighting import loads, scoring
 from weighting import selectors as weighting
 
 from . import rules
@@ -24,6 +27,32 @@ def _ineligibility(case: Case, worker: Worker) -> str | None:
         role=worker.role,
         qualified=worker.qualified,
     )
+
+
+def going(workers, *, today: date | None = None) -> dict[int, str]:
+    """For each worker who will not be there to carry new work (leaving, or away, within
+    ALLOCATION_HORIZON_DAYS): why, in words (`rules.going_soon`). One query."""
+    today = today or timezone.localdate()
+    workers = list(workers)
+    absences: dict[int, list[rules.Absence]] = {}
+    rows = CapacityReduction.objects.filter(
+        worker__in=workers, percent__gte=rules.ABSENCE_PERCENT
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    for row in rows:
+        absences.setdefault(row.worker_id, []).append(
+            rules.Absence(row.percent, row.starts_on, row.ends_on, row.get_reason_display())
+        )
+    found = {}
+    for worker in workers:
+        why = rules.going_soon(
+            leave_date=worker.leave_date,
+            absences=absences.get(worker.pk, []),
+            today=today,
+            horizon_days=settings.ALLOCATION_HORIZON_DAYS,
+        )
+        if why:
+            found[worker.pk] = why
+    return found
 
 
 def _holder(row: loads.LoadRow, cases, *, can_hold: bool = True) -> rules.Holder:
@@ -108,6 +137,7 @@ def candidates_for(
     weight = weighting.case_weights([case.pk], organisation_id)[case.pk]
     points = weighting.estimated_points(case, weight)
     rows = loads.worker_loads(workers, organisation_id)
+    away = going(workers)
     siblings = _siblings_holders(case)
     previous = set(
         case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
@@ -135,6 +165,7 @@ def candidates_for(
                 role=worker.get_role_display(),
                 team_name=worker.team.name,
                 is_manager=worker.role in MANAGER_ROLES,
+                going=away.get(worker.pk, ""),
             )
         )
     return CandidateList(case=case, points=points, candidates=rules.rank(candidates), wider=wider)
@@ -155,8 +186,10 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
     organisation_id = worker.team.service.organisation_id
     cases = list(Case.objects.open().held_by(worker).select_related("participant").order_by("pk"))
     weights = weighting.case_weights(cases, organisation_id)
-    # Receivers: everyone else in post in the team who is not leaving too.
-    members = [m for m in team_members(worker.team) if m.pk != worker.pk and not m.leave_date]
+    # Receivers: everyone else in post in the team who is not leaving or away soon too.
+    others = [m for m in team_members(worker.team) if m.pk != worker.pk]
+    away = going(others)
+    members = [m for m in others if m.pk not in away]
     rows = loads.worker_loads(members, organisation_id)
     holders = [_holder(rows[m.pk], cases) for m in members]
     for case in cases:
@@ -170,38 +203,124 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
 
 
 @dataclass
+class LoadAfter:
+    """A receiving worker's cases and points now and after a set of moves, for the preview."""
+
+    worker: Worker
+    cases: int
+    points: int
+    promise: int
+    capacity: Decimal
+    cases_after: int
+    points_after: int
+
+    @property
+    def above_promise_after(self) -> bool:
+        return scoring.over_promise(self.cases_after, self.promise)
+
+    @property
+    def above_bandwidth_after(self) -> bool:
+        return scoring.over_capacity(self.points_after, self.capacity)
+
+
+def loads_after(
+    workers: list[Worker],
+    holders: dict[int, rules.Holder],
+    moves: list[tuple[int, int | None, int | None]],
+) -> list[LoadAfter]:
+    """Every worker's load now and after the moves, each a (points, from worker id or None,
+    to worker id or None)."""
+    rows = {
+        w.pk: LoadAfter(
+            w,
+            holders[w.pk].cases,
+            holders[w.pk].points,
+            holders[w.pk].promise,
+            holders[w.pk].capacity,
+            holders[w.pk].cases,
+            holders[w.pk].points,
+        )
+        for w in workers
+        if w.pk in holders
+    }
+    for points, giver, taker in moves:
+        if giver in rows:
+            rows[giver].cases_after -= 1
+            rows[giver].points_after -= points
+        if taker in rows:
+            rows[taker].cases_after += 1
+            rows[taker].points_after += points
+    return list(rows.values())
+
+
+def split_households(cases: list[Case], chosen: dict[int, int | None]) -> list[list[Case]]:
+    """The households whose cases (of `cases`) the chosen destinations send to more than one
+    worker: each a list of its cases, so the page can say plainly which siblings a move splits."""
+    by_household: dict[int, list[Case]] = {}
+    for case in cases:
+        if case.participant.household_id:
+            by_household.setdefault(case.participant.household_id, []).append(case)
+    return [
+        group
+        for group in by_household.values()
+        if len(group) > 1 and len({chosen.get(c.pk) for c in group}) > 1
+    ]
+
+
+@dataclass
 class RebalancePlan:
-    """Suggested moves (each a dict of case, points, from, to and a form key) and the team's
-    load rows."""
+    """Suggested moves (each a dict of its cases — a household's together —, points, from, to
+    and a form key), the team's load rows, and every worker's load after all the moves."""
 
     moves: list[dict]
     rows: list[loads.LoadRow]
+    preview: list[LoadAfter]
 
 
 def rebalance_plan(team: Team) -> RebalancePlan:
-    """A short list of moves that brings the most workers within promise and bandwidth."""
+    """A short list of moves that brings the most workers within promise and bandwidth; a
+    household's cases that one worker holds move together (one row, one tick), and the preview
+    shows every worker's load if all the suggested moves are made."""
     rows, _ = loads.team_loads(team)
     organisation_id = team.service.organisation_id
     held = loads.held_case_ids([row.worker for row in rows])
     case_ids = [c for ids in held.values() for c in ids]
     cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("participant")}
     weights = weighting.case_weights(list(cases.values()), organisation_id)
-    holders = [_holder(row, cases.values(), can_hold=not row.worker.leave_date) for row in rows]
+    away = going([row.worker for row in rows])
+    holders = [_holder(row, cases.values(), can_hold=row.worker.pk not in away) for row in rows]
     planned = {
         row.worker.pk: [
-            rules.PlannedCase(c, weights[c].total, None) for c in held.get(row.worker.pk, [])
+            rules.PlannedCase(c, weights[c].total, cases[c].participant.household_id)
+            for c in held.get(row.worker.pk, [])
         ]
         for row in rows
     }
     workers = {row.worker.pk: row.worker for row in rows}
-    moves = [
-        {
-            "case": cases[c],
-            "points": weights[c].total,
-            "from": workers[f],
-            "to": workers[t],
-            "key": f"{c}-{t}",
-        }
-        for c, f, t in rules.plan_rebalance(planned, holders)
-    ]
-    return RebalancePlan(moves, rows)
+    suggested = rules.plan_rebalance(planned, holders)
+    moves: list[dict] = []
+    for case_id, giver, taker in suggested:
+        case = cases[case_id]
+        last = moves[-1] if moves else None
+        household = case.participant.household_id
+        if last and household and last["household"] == household and last["to"].pk == taker:
+            last["cases"].append(case)
+            last["points"] += weights[case_id].total
+            last["key"] = f"{last['key'].split('-')[0]}_{case_id}-{taker}"
+            continue
+        moves.append(
+            {
+                "cases": [case],
+                "household": household,
+                "points": weights[case_id].total,
+                "from": workers[giver],
+                "to": workers[taker],
+                "key": f"{case_id}-{taker}",
+            }
+        )
+    preview = loads_after(
+        [row.worker for row in rows],
+        {h.worker_id: h for h in holders},
+        [(weights[c].total, f, t) for c, f, t in suggested],
+    )
+    return RebalancePlan(moves, rows, preview)

@@ -195,7 +195,8 @@ def allocations_record(
 @transaction.atomic
 def holder_eligibility_check(*, case: Case) -> None:
     """Escalation: when the case rises past its holder's eligibility it joins the queue as
-    "needs reallocation" (the holder keeps it until a qualified worker takes over)."""
+    "needs reallocation" (the holder keeps it until a qualified worker takes over); when it
+    comes back within it (need lowered again), it leaves the queue."""
     current = case.allocations.current().select_related("worker").first()
     if current is None:
         return
@@ -206,11 +207,10 @@ def holder_eligibility_check(*, case: Case) -> None:
         role=current.worker.role,
         qualified=current.worker.qualified,
     )
-    if reason and not case.needs_reallocation:
-        _assign(
-            case,
-            rules.queue_state(
-                held=True, needs_reallocation=True, waiting_since=timezone.localdate()
-            ),
-        )
-        _save(case)
+    if bool(reason) == case.needs_reallocation:
+        return
+    since = timezone.localdate() if reason else None
+    _assign(
+        case, rules.queue_state(held=True, needs_reallocation=bool(reason), waiting_since=since)
+    )
+    _save(case)

@@ -1,6 +1,7 @@
 """Allocation pages for team managers: the queue, allocating one case, a leaver's caseload
 and rebalancing a team. Each POST calls one service; the service owns the locks and checks."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -77,7 +78,13 @@ def case_allocate(request, pk: int) -> HttpResponse:
     return render(
         request,
         "caseload/allocate.html",
-        {"case": case, "found": found, "form": form, "reallocating": reallocating},
+        {
+            "case": case,
+            "found": found,
+            "form": form,
+            "reallocating": reallocating,
+            "horizon_days": settings.ALLOCATION_HORIZON_DAYS,
+        },
     )
 
 
@@ -97,22 +104,10 @@ def worker_leaver(request, pk: int) -> HttpResponse:
         raw = request.POST.get(f"case-{case.pk}") if request.method == "POST" else case.suggested
         chosen[case.pk] = int(raw) if raw and str(raw).isdigit() and int(raw) in by_id else None
         case.chosen = chosen[case.pk]
-    preview = {
-        m.pk: {
-            "worker": m,
-            "cases": holders[m.pk].cases,
-            "points": holders[m.pk].points,
-            "promise": holders[m.pk].promise,
-            "capacity": holders[m.pk].capacity,
-            "cases_after": holders[m.pk].cases,
-            "points_after": holders[m.pk].points,
-        }
-        for m in members
-    }
-    for case in cases:
-        if case.chosen:
-            preview[case.chosen]["cases_after"] += 1
-            preview[case.chosen]["points_after"] += case.points
+    preview = selectors.loads_after(
+        members, holders, [(c.points, None, c.chosen) for c in cases if c.chosen]
+    )
+    splits = selectors.split_households(cases, chosen)
     form = MovesForm(request.POST or None)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
         missing = [c.reference for c in cases if not c.chosen]
@@ -139,7 +134,8 @@ def worker_leaver(request, pk: int) -> HttpResponse:
             "worker": worker,
             "cases": cases,
             "members": members,
-            "preview": list(preview.values()),
+            "preview": preview,
+            "splits": splits,
             "form": form,
         },
     )
@@ -158,9 +154,10 @@ def team_rebalance(request, pk: int) -> HttpResponse:
         if not ticked:
             form.add_error(None, "Tick at least one move to make.")
         else:
+            chosen = [(case, m["to"]) for m in ticked for case in m["cases"]]
             try:
                 services.allocations_move(
-                    moves=[(m["case"], m["to"]) for m in ticked],
+                    moves=chosen,
                     by=request.user,
                     reason=AllocationReason.REBALANCE,
                     note=form.cleaned_data["note"],
@@ -170,11 +167,11 @@ def team_rebalance(request, pk: int) -> HttpResponse:
                 form.add_error(None, error.messages)
             else:
                 messages.success(
-                    request, f"{len(ticked)} case{'s' if len(ticked) != 1 else ''} moved."
+                    request, f"{len(chosen)} case{'s' if len(chosen) != 1 else ''} moved."
                 )
                 return redirect("team_detail", pk=team.pk)
     return render(
         request,
         "caseload/rebalance.html",
-        {"team": team, "moves": moves, "rows": rows, "form": form},
+        {"team": team, "moves": moves, "rows": rows, "preview": plan.preview, "form": form},
     )

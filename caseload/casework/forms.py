@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from caseload.core.choices import ClosureReason
+from caseload.core.choices import CaseType, ClosureReason, Court, NeedLevel
 from caseload.core.forms import DateInput
 from caseload.core.models import Case, Team, Worker
 
@@ -32,12 +32,17 @@ class CaseCreateForm(forms.ModelForm):
         return opened_on
 
 
-class CaseUpdateForm(forms.ModelForm):
-    """Change what kind of case this is."""
+class CaseUpdateForm(forms.Form):
+    """Change what kind of case this is. A plain form, not bound to the case, so the service
+    compares the case as saved with what the user asked for."""
 
-    class Meta:
-        model = Case
-        fields = ["case_type", "need_level", "court"]
+    case_type = forms.ChoiceField(label="Case type", choices=CaseType.choices)
+    need_level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices)
+    court = forms.ChoiceField(label="Court work", choices=Court.choices)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(case, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
 
 
 class CaseCloseForm(forms.Form):
@@ -69,11 +74,12 @@ class WorkerUpdateForm(forms.ModelForm):
 
     class Meta:
         model = Worker
-        fields = ["fte", "experience", "agency", "caseload_promise", "leave_date"]
+        fields = [
+            "fte",
+            "experience",
+            "agency",
+            "caseload_promise",
+            "caseload_promise_reason",
+            "leave_date",
+        ]
         widgets = {"leave_date": DateInput()}
-
-    def clean_fte(self):
-        fte = self.cleaned_data["fte"]
-        if fte is not None and not (0 < fte <= 1):
-            raise forms.ValidationError("FTE must be more than 0 and at most 1.")
-        return fte

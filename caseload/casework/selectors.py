@@ -1,6 +1,7 @@
 """Read paths for the casework pages that bring several apps together: a worker's own
 caseload with each case's visit status."""
 
+from caseload.core.history import HistoryRow, history_rows
 from caseload.core.models import Case
 from caseload.core.selectors import current_allocations
 from participants.selectors import sort_by_due, with_visit_status
@@ -21,3 +22,56 @@ def my_caseload(user, *, sort: str = "") -> list[Case]:
         case.current = current.get(case.pk)
     with_visit_status(cases, organisation_id=user.organisation_id)
     return sort_by_due(cases) if sort == "due" else cases
+
+
+def case_changes(case: Case, assessments: list, labels: dict) -> list[HistoryRow]:
+    """Everything that changed about a case, newest first: its own fields, before and after,
+    and each proposal and agreement of its factors, with what changed from the factors that
+    counted before. `assessments` are `weighting.selectors.case_assessment_history` rows."""
+    rows = history_rows(case.history.all(), hidden=("needs_reallocation", "waiting_since"))
+    counted: list = []
+    for assessment in sorted(assessments, key=lambda a: (a.proposed_at, a.pk)):
+        rows.append(
+            HistoryRow(
+                when=assessment.proposed_at,
+                who=_name(assessment.proposed_by) or "An import",
+                kind="Factors proposed",
+                changes=_factor_changes(counted, assessment.proposed_choices, labels),
+            )
+        )
+        counted = assessment.proposed_choices
+        if assessment.is_agreed:
+            amended = sorted(assessment.agreed_choices) != sorted(assessment.proposed_choices)
+            note = f" ({assessment.agreement_note})" if assessment.agreement_note else ""
+            rows.append(
+                HistoryRow(
+                    when=assessment.agreed_at,
+                    who=_name(assessment.agreed_by) or "An import",
+                    kind=("Factors amended and agreed" if amended else "Factors agreed") + note,
+                    changes=_factor_changes(counted, assessment.agreed_choices, labels),
+                )
+            )
+            counted = assessment.agreed_choices
+    return sorted(rows, key=lambda row: row.when, reverse=True)
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _factor_changes(before: list, after: list, labels: dict) -> list[tuple[str, str, str]]:
+    """(factor, options before, options after) for each factor whose options changed."""
+
+    def by_factor(pairs):
+        grouped: dict[str, list[str]] = {}
+        for factor, option in sorted(pairs):
+            grouped.setdefault(factor, []).append(labels.get((factor, option), (factor, option))[1])
+        return grouped
+
+    old, new = by_factor(before), by_factor(after)
+    factor_label = {pair[0]: labels.get(pair, pair)[0] for pair in [*before, *after]}
+    changed = [f for f in set(old) | set(new) if old.get(f) != new.get(f)]
+    return [
+        (factor_label[f], ", ".join(old.get(f, [])) or "—", ", ".join(new.get(f, [])) or "—")
+        for f in sorted(changed, key=lambda f: factor_label[f])
+    ]

@@ -12,7 +12,9 @@ from caseload.allocation.services import allocation_end, holder_eligibility_chec
 from caseload.core.choices import CaseStatus
 from caseload.core.models import Case, Team, User, Worker
 from caseload.core.recompute import request_team_recompute
-from weighting.services import assessment_mark_needs_review
+from weighting import scoring
+from weighting.selectors import default_promise
+from weighting.services import assessment_follow_case, assessment_mark_needs_review
 
 
 def _save(instance) -> None:
@@ -62,24 +64,34 @@ def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"case_update cannot change {', '.join(sorted(unknown))}")
+    case = Case.objects.select_for_update().get(pk=case.pk)  # compare with what is saved
     if not case.is_open:
         raise ValidationError("A closed case cannot be changed.")
-    reweigh = [
-        name
-        for name in ("case_type", "need_level", "court")
-        if name in changes and changes[name] != getattr(case, name)
-    ]
-    for name, value in changes.items():
-        setattr(case, name, value)
+    changed = [name for name, value in changes.items() if value != getattr(case, name)]
+    if not changed:
+        return case
+    for name in changed:
+        setattr(case, name, changes[name])
     _save(case)
-    if reweigh:
-        holder_eligibility_check(case=case)
-        request_team_recompute(case.team_id)
-        labels = ", ".join(
-            str(getattr(Case._meta.get_field(name), "verbose_name", name)) for name in reweigh
-        )
-        assessment_mark_needs_review(case=case, reason=f"Changed: {labels}")
+    _case_consequences(case=case, changed=changed, by=by)
     return case
+
+
+def _case_consequences(*, case: Case, changed: list[str], by: User | None) -> None:
+    """What follows a change to what kind of case this is, in one place: the factors the case
+    itself determines (type, court work) follow it as a new proposal for the supervisor to
+    agree, and any other change of need marks the factors for review; the holder's eligibility
+    is checked again (an ineligible holding joins the queue as "needs reallocation"); the
+    team's figures and flags are recomputed."""
+    kind = [name for name in ("case_type", "need_level", "court") if name in changed]
+    if not kind:
+        return
+    labels = ", ".join(str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in kind)
+    reason = f"Changed: {labels}"
+    if not assessment_follow_case(case=case, by=by, reason=reason):
+        assessment_mark_needs_review(case=case, reason=reason)
+    holder_eligibility_check(case=case)
+    request_team_recompute(case.team_id)
 
 
 @transaction.atomic
@@ -110,14 +122,29 @@ def case_close(*, case: Case, closed_on: date, reason: str, by: User | None = No
 
 @transaction.atomic
 def worker_update(*, worker: Worker, by: User | None = None, **changes) -> Worker:
-    """Change a worker's FTE, experience, own caseload promise or leaving date (history kept)."""
-    allowed = {"fte", "experience", "caseload_promise", "leave_date", "agency"}
+    """Change a worker's FTE, experience, own caseload promise (with a reason when above the
+    default) or leaving date (history kept)."""
+    allowed = {
+        "fte",
+        "experience",
+        "caseload_promise",
+        "caseload_promise_reason",
+        "leave_date",
+        "agency",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"worker_update cannot change {', '.join(sorted(unknown))}")
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update().select_related("team__service").get(pk=worker.pk)
     for name, value in changes.items():
         setattr(worker, name, value)
+    if worker.caseload_promise is None:
+        worker.caseload_promise_reason = ""
+    problem = scoring.own_promise_problem(
+        worker.caseload_promise, default_promise(worker), worker.caseload_promise_reason
+    )
+    if problem:
+        raise ValidationError(dict([problem]))
     _save(worker)
     request_team_recompute(worker.team_id)
     return worker

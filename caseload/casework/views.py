@@ -1,7 +1,5 @@
 """Home pages, the organisation, My caseload and cases. Thin: scoped rows in, one service call."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +15,11 @@ from caseload.core.access import (
     manages_team,
     role_required,
 )
-from caseload.core.choices import FlagKind
 from caseload.core.forms import add_service_errors
-from caseload.core.history import history_rows
 from caseload.core.models import Case, Team, Worker
-from caseload.flags.selectors import days_flagged
+from caseload.core.staffing import added_up
 from participants.models import Participant
+from reports.selectors import breach_history
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 from weighting import loads
@@ -30,23 +27,21 @@ from weighting import selectors as weighting
 
 from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
+from .selectors import case_changes
 from .selectors import my_caseload as my_caseload_cases
 
 
 def _with_vacancies(teams) -> list[Team]:
     teams = list(teams)
     for team in teams:
-        team.vacancy_fte = selectors.vacancy_fte(team)
+        team.staffing = selectors.staffing_of(team)
     return teams
 
 
 def _totals(teams: list[Team]) -> dict:
     return {
         "headcount": sum(t.headcount for t in teams),
-        "fte_in_post": sum((t.fte_in_post for t in teams), Decimal("0")),
-        "agency_fte": sum((t.agency_fte for t in teams), Decimal("0")),
-        "establishment_fte": sum((t.establishment_fte for t in teams), Decimal("0")),
-        "vacancy_fte": sum((t.vacancy_fte for t in teams), Decimal("0")),
+        "staffing": added_up(t.staffing for t in teams),
     }
 
 
@@ -80,7 +75,7 @@ def team_list(request) -> HttpResponse:
 def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
     team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
-    team.vacancy_fte = selectors.vacancy_fte(team)
+    team.staffing = selectors.staffing_of(team)
     rows, totals = loads.team_loads(team)
     return render(
         request,
@@ -140,10 +135,7 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "row": row,
             "cases": cases,
             "reductions": worker.reductions.all(),
-            "days_above_promise": days_flagged(worker_id=worker.pk, kind=FlagKind.ABOVE_PROMISE),
-            "days_above_bandwidth": days_flagged(
-                worker_id=worker.pk, kind=FlagKind.ABOVE_BANDWIDTH
-            ),
+            "history": breach_history(worker),
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"
             )[:50],
@@ -183,6 +175,7 @@ def case_detail(request, pk: int) -> HttpResponse:
     """A case: who holds it, its allocation history and how it changed over time."""
     case = selectors.case_for_user(request.user, pk)
     weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
+    assessments = weighting.case_assessment_history(case, weight.labels)
     audit_view(request, case)
     return render(
         request,
@@ -190,10 +183,10 @@ def case_detail(request, pk: int) -> HttpResponse:
         {
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
-            "history": history_rows(case.history.all(), hidden=("needs_reallocation",)),
+            "history": case_changes(case, assessments, weight.labels),
             "weight": weight,
             "versions": weighting.weight_under_versions(case, weight),
-            "assessments": weighting.case_assessment_history(case, weight.labels),
+            "assessments": assessments,
             "can_propose": weighting.can_propose(request.user, case),
             "can_agree": weighting.can_agree(request.user, case),
         },
@@ -235,12 +228,10 @@ def case_update(request, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     if not selectors.can_change_case(request.user, case):
         raise PermissionDenied("Only the case holder or the team manager can change this case.")
-    form = CaseUpdateForm(request.POST or None, instance=case)
+    form = CaseUpdateForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(
-                case=case, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
-            )
+            services.case_update(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -296,6 +296,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Trusted reverse proxies in front of the app (each adds one X-Forwarded-For hop); 0 = none.
 AUDIT_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# A second look at the same page on the same record within this many seconds is one look.
+AUDIT_VIEW_WINDOW_SECONDS = env.int("AUDIT_VIEW_WINDOW_SECONDS", default=10)
 AXES_IPWARE_PROXY_COUNT = AUDIT_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AUDIT_PROXY_COUNT else ["REMOTE_ADDR"]
@@ -334,6 +336,9 @@ ASSESSMENT_STALE_WEEKS = env.int("ASSESSMENT_STALE_WEEKS", default=12)
 FLAG_UNALLOCATED_DAYS = env.int("FLAG_UNALLOCATED_DAYS", default=5)
 RECOMPUTE_COALESCE_SECONDS = env.int("RECOMPUTE_COALESCE_SECONDS", default=30)
 RECOMPUTE_EVERY_MINUTES = env.int("RECOMPUTE_EVERY_MINUTES", default=15)
+# Workers leaving or away (a reduction of 50% or more) within this many days are marked on the
+# allocate page and ranked after those who stay; the leaver and rebalance plans skip them.
+ALLOCATION_HORIZON_DAYS = env.int("ALLOCATION_HORIZON_DAYS", default=56)
 # The organisation and service dashboards show today's figures from the scheduled snapshot when
 # it is at most this old (else they work them out live). 0 = always live, the default when no
 # beat runs (the embedded demo), since nothing would refresh the snapshot.
@@ -345,6 +350,10 @@ DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
 # a run whose worker died is marked lost, and its claim lapses, this many seconds after its
 # last heartbeat (docs/operations.md).
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
+# Without a worker and beat (the embedded default), the web process runs the beat schedule
+# itself in a background thread (caseload/config/schedule.py), so the demo's flags and snapshots
+# keep up as they would in production.
+EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 # Every module that defines tasks, in one place. The worker imports them when it starts;
 # services, which sit below the tasks, enqueue work by task name (caseload/core/enqueue.py).

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -126,6 +127,9 @@ class Team(models.Model):
         "establishment (FTE)", max_digits=7, decimal_places=2, default=Decimal("0")
     )
     managers = models.ManyToManyField(User, blank=True, related_name="managed_teams")
+    flags_computed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team's flags were last worked out."
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -143,6 +147,10 @@ class Team(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("team_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.establishment_fte is not None and self.establishment_fte < 0:
+            raise ValidationError({"establishment_fte": "The establishment cannot be negative."})
 
 
 class WorkerQuerySet(models.QuerySet):
@@ -185,6 +193,13 @@ class Worker(models.Model):
         blank=True,
         help_text="Leave blank to use the default for the worker's role and experience.",
     )
+    caseload_promise_reason = models.CharField(
+        "why their promise is above the default",
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Needed when a worker's own promise is above the default for their role.",
+    )
 
     history = HistoricalRecords()
     objects = WorkerQuerySet.as_manager()
@@ -209,6 +224,18 @@ class Worker(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("worker_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """The constraints a person can hit on a form, said on the field they are about."""
+        errors = {}
+        if self.fte is not None and not (0 < self.fte <= 1):
+            errors["fte"] = "FTE must be more than 0 and at most 1."
+        if self.leave_date and self.start_date and self.leave_date < self.start_date:
+            errors["leave_date"] = (
+                f"The leaving date cannot be before the start date ({self.start_date:%d/%m/%Y})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class CapacityReduction(models.Model):
@@ -240,6 +267,16 @@ class CapacityReduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.percent}% {self.get_reason_display()}"
+
+    def clean(self) -> None:
+        """The constraints a person can hit on a form, said on the field they are about."""
+        errors = {}
+        if self.percent is not None and not (1 <= self.percent <= 100):
+            errors["percent"] = "A reduction is between 1% and 100%."
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The reduction cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -315,6 +352,13 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """The constraints a person can hit on a form, said on the field they are about."""
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError(
+                {"closed_on": f"A case cannot close before it opened ({self.opened_on:%d/%m/%Y})."}
+            )
 
     @property
     def is_open(self) -> bool:

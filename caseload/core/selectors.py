@@ -10,6 +10,7 @@ from django.utils import timezone
 from .access import manages_team
 from .dates import in_post_on
 from .models import Allocation, Case, Service, Team, Worker
+from .staffing import Staffing, team_staffing
 
 
 def teams_with_staffing(user, *, on=None) -> QuerySet[Team]:
@@ -32,11 +33,11 @@ def teams_with_staffing(user, *, on=None) -> QuerySet[Team]:
     )
 
 
-def vacancy_fte(team: Team) -> Decimal:
-    """Vacant FTE: the establishment not filled by permanent staff (agency cover is still a
-    vacancy). Needs a team from `teams_with_staffing`."""
-    permanent = team.fte_in_post - team.agency_fte
-    return max(Decimal("0"), team.establishment_fte - permanent)
+def staffing_of(team: Team) -> Staffing:
+    """The team's staffing (`staffing.team_staffing`). Needs a team from `teams_with_staffing`."""
+    return team_staffing(
+        establishment=team.establishment_fte, in_post=team.fte_in_post, agency=team.agency_fte
+    )
 
 
 def team_members(team: Team, *, on=None) -> QuerySet[Worker]:

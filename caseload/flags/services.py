@@ -40,8 +40,8 @@ def flags_refresh_team(*, team_id: int) -> RefreshResult:
 @transaction.atomic
 def flags_refresh_organisation(organisation_id, team_ids=None) -> RefreshResult:
     """Open flags for conditions that now hold and resolve those that cleared, for every team
-    of the organisation (or `team_ids`), in bulk; managers and directors are notified of the
-    flags that opened, team by team."""
+    of the organisation (or `team_ids`), in bulk, and record when (`Team.flags_computed_at`);
+    managers and directors are notified of the flags that opened, team by team."""
     now = timezone.now()
     wanted = {
         (team_id, c.kind, c.subject_key): c
@@ -72,6 +72,8 @@ def flags_refresh_organisation(organisation_id, team_ids=None) -> RefreshResult:
             pk__in=to_resolve[start : start + CHUNK], resolved_at__isnull=True
         ).update(resolved_at=now)
     Flag.objects.bulk_update(to_update, ["detail"], batch_size=1000)
+    teams = Team.objects.filter(service__organisation_id=organisation_id)
+    (teams if team_ids is None else teams.filter(pk__in=team_ids)).update(flags_computed_at=now)
     new = [
         Flag(
             kind=c.kind,

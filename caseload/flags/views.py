@@ -39,6 +39,7 @@ def team_flags(request, pk: int) -> HttpResponse:
             "show_resolved": show_resolved,
             "can_acknowledge": can_acknowledge,
             "query": "resolved=1" if show_resolved else "",
+            "refresh_minutes": settings.RECOMPUTE_EVERY_MINUTES,
         },
     )
 

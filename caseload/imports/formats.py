@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from caseload.core.choices import CaseType, Court, ExperienceBand, NeedLevel, WorkerRole
 from participants.choices import ContactType
+from weighting.scoring import OWN_PROMISE_MOST
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ PARSERS = {
     "opened_on": parse_date,
     "closed_on": parse_date,
     "date": parse_datetime,
-    "caseload_promise": lambda t: parse_whole(t, most=100),
+    "caseload_promise": lambda t: parse_whole(t, most=OWN_PROMISE_MOST),
     "case_type": lambda t: parse_choice(t, _CASETYPE, "case type"),
     "need_level": lambda t: parse_choice(t, _NEEDLEVEL, "level of need"),
     "court": lambda t: parse_choice(t, _COURT, "court status"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from caseload.allocation import services
 from caseload.casework import services as casework_services
-from caseload.core.models import Allocation, Case
+from caseload.core.models import Allocation, CapacityReduction, Case, Worker
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
 
@@ -69,6 +69,31 @@ def test_the_allocate_page_lists_ineligible_workers_with_the_reason_and_qualifie
     html = response.content.decode()
     assert html.index("Quinn Qualified") < html.index("Sam Support")
     assert "Support workers hold child-in-need and early-help cases only." in html
+
+
+def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay(
+    client_for, team, manager, outsider_manager
+):
+    today = timezone.localdate()
+    leaving = WorkerFactory(team=team, name="Lena Leaving", leave_date=today + timedelta(days=21))
+    away = WorkerFactory(team=team, name="Alex Away")
+    CapacityReduction.objects.create(
+        worker=away, percent=100, reason="long_term_absence", starts_on=today + timedelta(days=7)
+    )
+    staying = WorkerFactory(team=team, name="Sol Staying")
+    held_case(staying)  # the busier one still ranks before the leaver
+    case = CaseFactory(team=team)
+    response = client_for(manager).get(reverse("case_allocate", args=[case.pk]))
+    names = [c.name for c in response.context["found"].candidates]
+    assert names.index("Sol Staying") < names.index("Lena Leaving")
+    assert names.index("Sol Staying") < names.index("Alex Away")
+    page = response.content.decode()
+    leave_day = leaving.leave_date
+    assert f"Leaving {leave_day.day} {leave_day:%b %Y}" in page
+    assert "Away from" in page and "(long-term absence)" in page
+    assert client_for(outsider_manager).get(
+        reverse("case_allocate", args=[case.pk])
+    ).status_code in (403, 404)
 
 
 def test_allocating_from_the_page_with_and_without_an_override(client_for, team, manager):
@@ -164,6 +189,32 @@ class TestLeaver:
         assert not Case.objects.held_by(leaver).exists()
         assert Allocation.objects.filter(reason="leaver").count() == 3
 
+    def test_sending_siblings_to_different_workers_says_so_plainly(
+        self, client_for, team, manager, outsider_manager
+    ):
+        leaver, siblings, other = self._setup(team)
+        first, second = WorkerFactory(team=team), WorkerFactory(team=team)
+        url = reverse("worker_leaver", args=[leaver.pk])
+        page = client_for(manager).post(
+            url,
+            {
+                f"case-{siblings[0].pk}": first.pk,
+                f"case-{siblings[1].pk}": second.pk,
+                f"case-{other.pk}": first.pk,
+                "preview": "1",
+            },
+        )
+        assert [sorted(c.pk for c in g) for g in page.context["splits"]] == [
+            sorted(c.pk for c in siblings)
+        ]
+        assert "These choices split siblings" in page.content.decode()
+        after = {p.worker.pk: p for p in page.context["preview"]}
+        assert (after[first.pk].cases, after[first.pk].cases_after) == (0, 2)
+        assert (after[second.pk].cases, after[second.pk].cases_after) == (0, 1)
+        together = client_for(manager).get(url)
+        assert not together.context["splits"]
+        assert client_for(outsider_manager).get(url).status_code in (403, 404)
+
     def test_one_bad_destination_moves_none_of_the_cases(self, client_for, team, manager):
         leaver, siblings, other = self._setup(team)
         roomy = WorkerFactory(team=team, name="Roomy One")
@@ -192,6 +243,41 @@ def test_rebalancing_makes_only_the_ticked_moves(client_for, team, manager):
     response = client.post(reverse("team_rebalance", args=[team.pk]), {"move": [moves[0]["key"]]})
     assert response.status_code == 302
     assert Allocation.objects.filter(reason="rebalance").count() == 1
+
+
+def test_rebalancing_moves_a_households_cases_together_and_shows_every_load_after(
+    client_for, team, manager, outsider_manager
+):
+    over = WorkerFactory(team=team, name="Over Loaded")
+    household = HouseholdFactory(organisation=team.service.organisation)
+    siblings = [
+        held_case(
+            over,
+            participant__household=household,
+            participant__organisation=team.service.organisation,
+        )
+        for _ in range(2)
+    ]
+    for _ in range(14):  # cases only the over-loaded qualified worker may hold
+        held_case(over, case_type="child_protection")
+    room = WorkerFactory(team=team, name="Has Room", role="support_worker", qualified=False)
+    Worker.objects.filter(user=manager).update(leave_date=timezone.localdate() - timedelta(days=1))
+    client = client_for(manager)
+    url = reverse("team_rebalance", args=[team.pk])
+    page = client.get(url)
+    moves = page.context["moves"]
+    grouped = [m for m in moves if len(m["cases"]) > 1]
+    assert [sorted(c.pk for c in m["cases"]) for m in grouped] == [sorted(c.pk for c in siblings)]
+    after = {p.worker.pk: p for p in page.context["preview"]}
+    moved = sum(len(m["cases"]) for m in moves)
+    assert moved == 2
+    assert after[room.pk].cases_after == 2
+    assert after[over.pk].cases_after == 14
+    response = client.post(url, {"move": [grouped[0]["key"]]})
+    assert response.status_code == 302
+    holders = {Case.objects.get(pk=c.pk).allocations.current().get().worker_id for c in siblings}
+    assert holders == {room.pk}
+    assert client_for(outsider_manager).get(url).status_code in (403, 404)
 
 
 def _race(functions):

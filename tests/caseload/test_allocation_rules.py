@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 
 from caseload.allocation.rules import (
+    Absence,
     Candidate,
     Holder,
     PlannedCase,
+    going_soon,
     plan_leaver,
     plan_rebalance,
     queue_priority,
@@ -174,3 +176,82 @@ def test_rebalancing_moves_cases_from_the_worker_over_to_one_with_room():
 def test_rebalancing_suggests_nothing_when_everyone_is_within():
     holders = [Holder(1, "Fine", 10, 30, 15, Decimal(48), can_hold={1})]
     assert plan_rebalance({1: [PlannedCase(1, 3, None)]}, holders) == []
+
+
+def test_rebalancing_moves_siblings_one_worker_holds_together_to_one_worker():
+    holders = [
+        Holder(1, "Over", cases=17, points=60, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        Holder(2, "Room", cases=6, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        Holder(3, "Some", cases=14, points=44, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+    ]
+    held = {1: [PlannedCase(1, 3, household=7), PlannedCase(2, 3, household=7)], 2: [], 3: []}
+    moves = plan_rebalance(held, holders)
+    assert moves == [(1, 1, 2), (2, 1, 2)]
+
+
+def test_rebalancing_leaves_siblings_where_they_are_when_nobody_can_take_them_all():
+    holders = [
+        Holder(1, "Over", cases=16, points=50, promise=15, capacity=Decimal(48), can_hold={1, 2}),
+        # Room for one case only: taking both would put them above their promise.
+        Holder(
+            2, "One more", cases=14, points=20, promise=15, capacity=Decimal(48), can_hold={1, 2}
+        ),
+    ]
+    held = {1: [PlannedCase(1, 3, household=7), PlannedCase(2, 3, household=7)], 2: []}
+    assert plan_rebalance(held, holders) == []
+
+
+# --- Leaving or away within the allocation horizon ---------------------------------------------
+
+TODAY = date(2026, 12, 1)
+HORIZON = 56  # days: 26 January 2027 is the last day inside it
+
+
+def _absence(percent, starts_on, ends_on=None):
+    return Absence(percent, starts_on, ends_on, "Long-term absence")
+
+
+@pytest.mark.parametrize(
+    ("leave_date", "absences", "expected"),
+    [
+        pytest.param(None, [], "", id="staying"),
+        pytest.param(date(2027, 1, 26), [], "Leaving 26 Jan 2027", id="leaves on the last day"),
+        pytest.param(date(2027, 1, 27), [], "", id="leaves the day after the horizon"),
+        pytest.param(TODAY, [], "Leaving 1 Dec 2026", id="leaves today"),
+        pytest.param(
+            None,
+            [_absence(50, date(2027, 1, 26))],
+            "Away from 26 Jan 2027 (long-term absence)",
+            id="half away from the last day",
+        ),
+        pytest.param(None, [_absence(49, date(2026, 12, 10))], "", id="49 percent is lighter"),
+        pytest.param(None, [_absence(100, date(2027, 1, 27))], "", id="away after the horizon"),
+        pytest.param(
+            None,
+            [_absence(100, date(2026, 11, 1), date(2026, 12, 1))],
+            "Away now (long-term absence)",
+            id="away until today",
+        ),
+        pytest.param(
+            None, [_absence(100, date(2026, 11, 1), date(2026, 11, 30))], "", id="back yesterday"
+        ),
+    ],
+)
+def test_a_worker_is_going_soon_when_they_leave_or_are_away_within_the_horizon(
+    leave_date, absences, expected
+):
+    assert (
+        going_soon(leave_date=leave_date, absences=absences, today=TODAY, horizon_days=HORIZON)
+        == expected
+    )
+
+
+def test_a_candidate_who_is_leaving_ranks_after_everyone_who_stays_however_roomy():
+    ranked = rank(
+        [
+            _candidate("leaving", going="Leaving 22 Dec 2026", points_after=0),
+            _candidate("tight", points_after=47),
+            _candidate("other team", same_team=False, points_after=30),
+        ]
+    )
+    assert [c.name for c in ranked] == ["tight", "other team", "leaving"]

@@ -22,7 +22,6 @@ from caseload.core import recompute
 from caseload.core.models import Flag, Notification, TaskLock, TaskRun
 from caseload.flags import services as jobs
 from caseload.flags import tasks
-from caseload.flags.selectors import days_flagged
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, held_case
 
@@ -146,27 +145,6 @@ def test_a_scheduled_run_is_recorded_and_a_second_one_at_the_same_time_skips(tea
     counts = tasks.recompute_all()
     run = TaskRun.objects.order_by("-started_at").first()
     assert run.outcome == "ok" and counts["teams"] >= 1 and run.finished_at
-
-
-def test_days_above_promise_in_the_last_90_days(team):
-    worker = WorkerFactory(team=team)
-    now = timezone.now()
-    Flag.objects.create(
-        kind="above_promise",
-        team=team,
-        worker=worker,
-        subject_key=f"worker:{worker.pk}",
-        opened_at=now - timedelta(days=200),
-        resolved_at=now - timedelta(days=80),
-    )
-    Flag.objects.create(
-        kind="above_promise",
-        team=team,
-        worker=worker,
-        subject_key=f"worker:{worker.pk}",
-        opened_at=now - timedelta(days=5),
-    )
-    assert days_flagged(worker_id=worker.pk, kind="above_promise") == 15
 
 
 class TestPages:

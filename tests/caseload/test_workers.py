@@ -1,5 +1,6 @@
 """Managers change a team member's FTE, own promise and leaving date."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -62,3 +63,79 @@ def test_the_team_page_lists_cases_whose_factors_need_attention(
     html = client_for(manager).get(reverse("team_detail", args=[team.pk])).content.decode()
     assert waiting.reference in html
     assert "Awaiting agreement" in html
+
+
+@pytest.mark.parametrize(
+    ("own", "reason", "problem_field"),
+    [
+        (None, "", None),
+        (15, "", None),  # exactly the default needs no reason
+        (14, "", None),
+        (16, "", "caseload_promise_reason"),
+        (16, "Protected caseload ended; agreed in supervision", None),
+        (25, "Agreed in supervision", None),
+        (26, "Agreed in supervision", "caseload_promise"),
+        (999, "", "caseload_promise"),
+    ],
+)
+def test_an_own_promise_is_at_most_25_and_above_the_default_needs_a_reason(
+    own, reason, problem_field
+):
+    from weighting.scoring import own_promise_problem
+
+    problem = own_promise_problem(own, 15, reason)
+    assert (problem[0] if problem else None) == problem_field
+
+
+def test_a_promise_of_999_is_refused_on_the_field_and_nothing_is_saved(
+    client_for, manager, caseworker
+):
+    response = client_for(manager).post(
+        _url(caseworker),
+        {"fte": "1", "experience": "experienced", "caseload_promise": "999", "leave_date": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["caseload_promise"] == [
+        "A caseload promise is at most 25 cases."
+    ]
+    caseworker.worker.refresh_from_db()
+    assert caseworker.worker.caseload_promise is None
+
+
+def test_raising_a_promise_above_the_default_asks_why_and_keeps_the_reason(
+    client_for, manager, caseworker
+):
+    data = {"fte": "1", "experience": "experienced", "caseload_promise": "18", "leave_date": ""}
+    refused = client_for(manager).post(_url(caseworker), data)
+    assert "caseload_promise_reason" in refused.context["form"].errors
+    reason = "Covering a colleague's maternity leave; agreed in supervision"
+    saved = client_for(manager).post(_url(caseworker), data | {"caseload_promise_reason": reason})
+    assert saved.status_code == 302
+    caseworker.worker.refresh_from_db()
+    assert (caseworker.worker.caseload_promise, caseworker.worker.caseload_promise_reason) == (
+        18,
+        reason,
+    )
+
+
+def test_a_leaving_date_before_the_start_is_one_message_on_the_field(
+    client_for, manager, caseworker
+):
+    caseworker.worker.start_date = date(2024, 6, 27)
+    caseworker.worker.save()
+    response = client_for(manager).post(
+        _url(caseworker),
+        {
+            "fte": "1",
+            "experience": "experienced",
+            "caseload_promise": "",
+            "leave_date": "2024-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "leave_date": ["The leaving date cannot be before the start date (27/06/2024)."]
+    }
+    page = response.content.decode()
+    assert "Constraint" not in page
+    assert page.count("The leaving date cannot be before the start date") <= 2  # summary + field

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from caseload.demo import seed as demo
+from caseload.flags.services import recompute_all
 from reports.services import snapshot_backfill
 from security.demo import demo_two_factor_enrol
 
@@ -28,8 +29,15 @@ class Command(BaseCommand):
             help="Month-end snapshots to take from allocation history for the dashboards' "
             "trends (default 12; 0 at national size).",
         )
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=None,
+            help="Daily snapshots to take from allocation history, for each worker's days above "
+            "promise and bandwidth (default 90; 0 at national size).",
+        )
 
-    def handle(self, *args, size, seed, if_empty, replace, trend_months, **options):
+    def handle(self, *args, size, seed, if_empty, replace, trend_months, history_days, **options):
         if demo.has_data():
             if replace:
                 call_command("flush", interactive=False, verbosity=0)
@@ -46,10 +54,17 @@ class Command(BaseCommand):
         result = demo.seed(size=size, seed=seed)
         counts = ", ".join(f"{value:,} {name}" for name, value in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {result.organisation} ({size}): {counts}."))
-        months = trend_months if trend_months is not None else (0 if size == "national" else 12)
-        if months:
-            taken = snapshot_backfill(months=months)
-            self.stdout.write(f"Took {taken['days']} daily snapshots for the dashboards' trends.")
+        national = size == "national"
+        months = trend_months if trend_months is not None else (0 if national else 12)
+        days = history_days if history_days is not None else (0 if national else 90)
+        # What the schedule would have done by now, so no page claims a state nobody computed.
+        flags = recompute_all()
+        self.stdout.write(f"Worked out the flags: {flags['open']:,} open.")
+        taken = snapshot_backfill(months=months, days=days)
+        self.stdout.write(
+            f"Took {taken['days']} daily snapshots from allocation history "
+            f"({days} days of workers' history, {months} month ends, today)."
+        )
         self._print_logins(result.logins)
         self._print_two_factor(demo_two_factor_enrol())
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseload', '0006_import_runs'),
+        ('caseload', '0008_worker_promise_reason'),
     ]
 
     operations = [
