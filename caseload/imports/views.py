@@ -112,30 +112,36 @@ def import_detail(request, pk: int) -> HttpResponse:
     )
 
 
+def _act_on_run(request, pk: int, service, done: str = "") -> HttpResponse:
+    """Call a run's service (confirm, retry) and go back to the run's page."""
+    run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=pk)
+    try:
+        service(run=run, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(run)
+
+
 @require_POST
 @role_required(AccessRole.ADMINISTRATOR)
 def import_retry(request, pk: int) -> HttpResponse:
     """Check a failed run's files again, in the background."""
-    run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=pk)
-    try:
-        services.import_run_retry(run=run, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, "Checking the files again. Nothing is imported until you say.")
-    return redirect(run)
+    return _act_on_run(
+        request,
+        pk,
+        services.import_run_retry,
+        "Checking the files again. Nothing is imported until you say.",
+    )
 
 
 @require_POST
 @role_required(AccessRole.ADMINISTRATOR)
 def import_confirm(request, pk: int) -> HttpResponse:
     """Start importing a checked run in the background."""
-    run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=pk)
-    try:
-        services.import_run_confirm(run=run, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return redirect(run)
+    return _act_on_run(request, pk, services.import_run_confirm)
 
 
 @require_GET

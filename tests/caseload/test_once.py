@@ -24,17 +24,9 @@ def _token(page: str) -> str:
 
 
 def _visit(**overrides) -> dict:
-    data = {
-        "occurred_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
-        "occurred_time": "10:30",
-        "contact_type": "home_visit",
-        "seen": "yes",
-        "seen_alone": "on",
-        "duration_minutes": "45",
-        "travel_minutes": "20",
-        "notes": "Seen at home.",
-    }
-    return data | overrides
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    visit = {"occurred_on": yesterday, "occurred_time": "10:30", "contact_type": "home_visit"}
+    return visit | {"seen": "yes", "duration_minutes": "45", "travel_minutes": "0"} | overrides
 
 
 @pytest.fixture
