@@ -10,6 +10,7 @@ problem; a source that cannot be opened at all raises `SourceError`, naming the 
 """
 
 import csv
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from .formats import SHEET_BY_NAME, cell_text
 MAX_CELL = 128 * 1024  # characters in one CSV cell (Python's csv limit; Excel's is 32,767)
 SAVE_AS_UTF8 = "Save it as “CSV UTF-8 (comma delimited)” and upload it again."
 UTF8_BOM = b"\xef\xbb\xbf"
+_CR_ALONE = re.compile(r"(?<=\r)(?!\n)")  # the place after a carriage return with no line feed
 
 
 class SourceError(ValueError):
@@ -88,9 +90,13 @@ def _text_lines(binary: Iterable[bytes]) -> Iterator[str]:
                 raise FileProblem(1, problem)
             raw = raw.removeprefix(UTF8_BOM)
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise FileProblem(number, not_utf8(raw[: error.start + 1], number)) from None
+        if "\r" in text[:-2]:  # lines ended by a carriage return alone (older Mac "CSV")
+            yield from (line for line in _CR_ALONE.split(text) if line)
+        else:
+            yield text
 
 
 def _header(cells) -> list[str]:

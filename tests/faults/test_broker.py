@@ -18,8 +18,6 @@ import uuid
 import pytest
 import redis
 
-from caseload.config.health import is_alive
-
 from .conftest import ROOT, database_url, record, wait_until
 
 SILENCE = 20  # seconds Redis stays silent in the worker and beat tests
@@ -172,6 +170,8 @@ def test_beat_on_a_redis_that_goes_silent_errors_within_seconds_and_goes_on_afte
     before = direct.llen(queue)
     recovered = wait_until(lambda: direct.llen(queue) > before, timeout=120, every=0.5)
     assert recovered is not None, f"beat sent nothing 120 s after Redis came back\n{beat.output}"
+    from caseload.config.health import is_alive
+
     monkeypatch.setenv("LIVENESS_DIR", str(tmp_path))
     assert is_alive("beat", stale_after=5)  # the compose health check
     record("Redis silent: beat", to_fail=failed, to_recover=recovered)

@@ -61,6 +61,13 @@ def test_utf8_with_and_without_a_byte_order_mark_both_import(tmp_path, organisat
     assert Team.objects.filter(reference="T1").exists()
 
 
+def test_lines_ended_by_a_carriage_return_alone_import_too(tmp_path, organisation):
+    raw = _sample_bytes("teams", tmp_path).replace(b"\r\n", b"\r")
+    outcome = CaseloadImport(open_source(_folder_with(tmp_path, "teams", raw)), organisation)
+    assert outcome.commit().written
+    assert Team.objects.count() == 2
+
+
 def test_a_utf16_file_is_named_as_utf16_with_how_to_fix_it(tmp_path, organisation):
     text = _sample_bytes("workers", tmp_path).decode()
     outcome = _commit(_folder_with(tmp_path, "workers", text.encode("utf-16")), organisation)
