@@ -23,10 +23,7 @@ from tests.imports.sample import sample, write_xlsx
 
 from .conftest import database_url, record, wait_until
 
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("committed")]
 PEOPLE = 40  # eight batches of five
 
 
