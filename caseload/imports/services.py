@@ -68,7 +68,7 @@ def _sniff_csv(head: bytes, name: str, *, complete: bool) -> None:
         raise ValidationError(f"{name} is empty: it has no header row.")
     problem = encoding_problem(head.removeprefix(b"\xef\xbb\xbf"), complete=complete)
     if problem:
-        raise ValidationError(f"{name} cannot be read: {problem}")
+        raise ValidationError(f"{name} cannot be read. {problem}")
 
 
 def _sniff_zip(path: Path, name: str, *, workbook: bool) -> None:
