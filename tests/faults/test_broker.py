@@ -46,7 +46,7 @@ def test_publishing_to_a_redis_that_stopped_answering_fails_within_seconds(redis
     from celery import Celery
 
     redis_proxy.freeze()
-    app = Celery("faults")  # Caseload's settings, this proxy as the broker
+    app = Celery("faults", set_as_current=False)  # our settings, this proxy as the broker
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = f"redis://127.0.0.1:{redis_proxy.port}/0"
     app.conf.task_always_eager = False
@@ -68,7 +68,7 @@ def _send_direct(redis_server, queue: str, team_id: int) -> None:
     from celery import Celery
 
     host, port = redis_server
-    sender = Celery("faults", broker=f"redis://{host}:{port}/0")
+    sender = Celery("faults", broker=f"redis://{host}:{port}/0", set_as_current=False)
     sender.send_task("caseload.recompute_team", args=[team_id], queue=queue)
     sender.close()
 

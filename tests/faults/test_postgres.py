@@ -108,7 +108,7 @@ def test_an_import_whose_database_link_drops_records_its_failure_when_it_is_back
     process = _importing(start, run, postgres_proxy, scratch, phase)
     postgres_proxy.refuse()  # every connection reset, and nobody answers for a while
     dropped_at = time.monotonic()
-    failed = wait_until(lambda: process.said("import %s failed" % run.pk), timeout=30)
+    failed = wait_until(lambda: process.said(f"import {run.pk} failed"), timeout=30)
     time.sleep(max(0.0, 8 - (time.monotonic() - dropped_at)))
     postgres_proxy.listen()
     recorded = wait_until(lambda: _status(run) == "failed", timeout=60)
