@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test e2e screenshots lint audit serve migrate worker beat clean bench
+.PHONY: demo test e2e faults screenshots lint audit serve migrate worker beat clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Caseload needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -29,6 +29,12 @@ test: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
+
+# The whole fault suite, with its slow part (a worker and beat on a Redis that goes silent, a
+# minute or more each). Needs PostgreSQL (DATABASE_URL) and redis-server on the PATH; see
+# docs/operations.md. The fast part also runs in `make test`.
+faults: $(STAMP)
+	$(BIN)/python -m pytest tests/faults -m "faults or not faults"
 
 screenshots: $(STAMP)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_screenshots.py
@@ -55,7 +61,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 worker: $(STAMP)
-	$(BIN)/celery -A caseload worker --loglevel=INFO
+	$(BIN)/celery -A caseload worker --loglevel=INFO --without-gossip --without-mingle --without-heartbeat
 
 beat: $(STAMP)
 	$(BIN)/celery -A caseload beat --loglevel=INFO

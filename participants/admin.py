@@ -5,6 +5,7 @@ edit, then corrections), so the admin cannot rewrite the record."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from caseload.core.admin import ReadOnlyAdmin
 from security.admin import AuditedAdminMixin
 
 from .models import Contact, ContactExport, Household, Participant, VisitPolicy
@@ -21,19 +22,6 @@ class ParticipantAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("reference", "family_name", "given_name", "date_of_birth", "household")
     search_fields = ("reference", "family_name", "given_name")
     raw_id_fields = ("household", "registered_by_team")
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Look, never touch."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caseload.core import once
 from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
 from caseload.core.choices import CHILDREN_CASE_TYPES
 from caseload.core.forms import add_service_errors
@@ -200,13 +201,21 @@ def contact_create(request, case_pk: int) -> HttpResponse:
     if not selectors.can_log_contact(request.user, case):
         raise PermissionDenied("Only the team's caseworkers and managers log contacts.")
     form = ContactForm(request.POST or None, case=case)
+    if request.method == "POST" and (first := once.previous(request)) is not None:
+        return _logged_already(request, first)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_log(case=case, by=request.user, **form.contact_fields())
+            done = once.submit(
+                request,
+                lambda: services.contact_log(case=case, by=request.user, **form.contact_fields()),
+                url=lambda contact: contact.get_absolute_url(),
+            )
         except ValidationError as error:
             _contact_errors(form, error)
         else:
-            what = "Visit" if contact.seen else "Attempt"
+            if done.repeated:
+                return _logged_already(request, done)
+            what = "Visit" if done.result.seen else "Attempt"
             messages.success(
                 request,
                 f"{what} logged for {case.participant.full_name} ({case.reference}).",
@@ -217,6 +226,12 @@ def contact_create(request, case_pk: int) -> HttpResponse:
         "participants/contact_form.html",
         {"form": form, "case": case, "next": _next_url(request, "")},
     )
+
+
+def _logged_already(request, first: once.Done) -> HttpResponse:
+    """The same form sent again (a double click, a retry after a dropped connection)."""
+    messages.info(request, "This contact was logged when the form was first sent; not twice.")
+    return redirect(first.url)
 
 
 @require_GET

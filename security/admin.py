@@ -3,6 +3,8 @@ audit mixin for admin pages that show a person's record."""
 
 from django.contrib import admin
 
+from caseload.core.admin import ReadOnlyAdmin
+
 from .audit import audit_record
 from .choices import AuditAction
 from .models import AuditEvent, RetentionReview, RetentionRule, TwoFactorRule
@@ -30,7 +32,7 @@ def _own_organisation(request, queryset, field: str):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: nobody adds, changes or deletes audit rows here."""
 
     list_display = ("at", "username", "role", "action", "object_repr", "ip_address")
@@ -40,15 +42,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return _own_organisation(request, super().get_queryset(request), "organisation_id")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RetentionRule)

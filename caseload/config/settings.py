@@ -4,6 +4,7 @@ With nothing set the app runs as an embedded demo: SQLite, DEBUG on and Celery t
 eagerly in-process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -107,6 +108,41 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Faults (docs/operations.md): a database that stops answering must turn into an error within
+# seconds, not a wait for ever. Connecting is bounded; TCP keepalives and a TCP user timeout
+# notice a dead peer on an idle or a busy connection; the server ends a statement, or a
+# transaction left idle, that runs past its limit, and drops clients that have gone. An import
+# also watches its own queries (DB_SILENCE_SECONDS, caseload/core/watchdog.py).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=300)
+DB_IDLE_IN_TRANSACTION_TIMEOUT = env.int("DB_IDLE_IN_TRANSACTION_TIMEOUT", default=300)
+DB_KEEPALIVE_IDLE = env.int("DB_KEEPALIVE_IDLE", default=30)
+DB_TCP_USER_TIMEOUT = env.int("DB_TCP_USER_TIMEOUT", default=30)
+DB_SILENCE_SECONDS = env.float("DB_SILENCE_SECONDS", default=5.0)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _server = {
+        "statement_timeout": DB_STATEMENT_TIMEOUT * 1000,
+        "idle_in_transaction_session_timeout": DB_IDLE_IN_TRANSACTION_TIMEOUT * 1000,
+        "tcp_keepalives_idle": DB_KEEPALIVE_IDLE,
+        "tcp_keepalives_interval": 10,
+        "tcp_keepalives_count": 3,
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "keepalives": 1,
+            "keepalives_idle": DB_KEEPALIVE_IDLE,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": DB_TCP_USER_TIMEOUT * 1000,
+            "options": " ".join(f"-c {name}={value}" for name, value in _server.items()),
+        }
+    )
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # One file, many threads and processes: wait this long for another writer, then fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", DB_CONNECT_TIMEOUT * 4)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "caseload.User"
@@ -154,12 +190,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis, when given, is the Celery broker and the cache; without it tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")
+# Faults (docs/operations.md): every Redis connection has a connect and a read timeout, TCP
+# keepalives and redis-py's health check (a PING before using a connection idle that long), so
+# a Redis that stops answering without closing its connections is an error within seconds.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
+REDIS_HEALTH_CHECK_INTERVAL = env.int("REDIS_HEALTH_CHECK_INTERVAL", default=5)
+_TCP_KEEPALIVE = {
+    getattr(socket, name): value
+    for name, value in (("TCP_KEEPIDLE", 10), ("TCP_KEEPINTVL", 5), ("TCP_KEEPCNT", 3))
+    if hasattr(socket, name)
+}
+_REDIS_SOCKET = {
+    "socket_keepalive": True,
+    "socket_keepalive_options": _TCP_KEEPALIVE,
+    "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A web request waits a second at most for the cache (progress bars, coalescing).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, **_REDIS_SOCKET},
         }
     }
 else:
@@ -174,7 +226,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 1}
+# A worker that cannot get its broker back after this many tries exits (and is restarted by
+# whatever runs it) rather than waiting for ever.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = env.int("CELERY_BROKER_CONNECTION_MAX_RETRIES", default=30)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "max_retries": 1,
+    **_REDIS_SOCKET,
+}
+# A publish that times out is tried once more, not three times: beat and a web request wait
+# seconds, not half a minute, for a Redis that stopped answering.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Beat wakes at least this often (seconds), so its liveness file is fresh while it is alive
+# (caseload/config/celery.py, docker-compose.yml).
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_BEAT_SCHEDULER = "caseload.config.celery:LivenessScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -273,6 +346,10 @@ DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int(
     "DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES",
     default=0 if CELERY_TASK_ALWAYS_EAGER else 2 * RECOMPUTE_EVERY_MINUTES + 5,
 )
+# A background run renews its heartbeat (and a scheduled job's claim) every quarter of this;
+# a run whose worker died is marked lost, and its claim lapses, this many seconds after its
+# last heartbeat (docs/operations.md).
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
 # Without a worker and beat (the embedded default), the web process runs the beat schedule
 # itself in a background thread (caseload/config/schedule.py), so the demo's flags and snapshots
 # keep up as they would in production.
@@ -317,3 +394,6 @@ CELERY_BEAT_SCHEDULE = {
 IMPORT_DIR = env.path("IMPORT_DIR", default=BASE_DIR / "var" / "imports")
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=50)
 IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=500)
+# An import waiting for a worker, or being checked or imported, with no sign of life for this
+# long has stopped: it is marked failed, and can be checked again from its page.
+IMPORT_STALE_MINUTES = env.float("IMPORT_STALE_MINUTES", default=5)

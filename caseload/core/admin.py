@@ -1,10 +1,26 @@
-"""Administrator screens for the organisation and sign-ins."""
+"""Platform operators' screens for the organisation and sign-ins (only a superuser uses the
+Django admin; organisation administrators work in the app's own pages)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Flag, Organisation, Service, TaskRun, Team, User, Worker
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records the app writes itself (runs, flags, audit, contacts): look, never touch.
+    Nobody adds, changes or deletes them here, so no hand-made row can break what the code
+    keeps true."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -42,14 +58,13 @@ class WorkerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskRun)
-class TaskRunAdmin(admin.ModelAdmin):
-    list_display = ("task", "started_at", "finished_at", "outcome")
+class TaskRunAdmin(ReadOnlyAdmin):
+    list_display = ("task", "started_at", "finished_at", "outcome", "heartbeat_at")
     list_filter = ("task", "outcome")
-    readonly_fields = ("task", "started_at", "finished_at", "outcome", "counts", "detail")
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ReadOnlyAdmin):
     list_display = ("kind", "team", "subject_key", "opened_at", "acknowledged_at", "resolved_at")
     list_filter = ("kind", "team__service")
     raw_id_fields = ("worker", "case", "acknowledged_by")

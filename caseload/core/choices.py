@@ -133,6 +133,7 @@ class TaskOutcome(models.TextChoices):
     OK = "ok", "Finished"
     SKIPPED = "skipped", "Skipped (another run held the lock)"
     FAILED = "failed", "Failed"
+    LOST = "lost", "Lost (its worker stopped before it finished)"
 
 
 class ImportStatus(models.TextChoices):
@@ -145,3 +146,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Failed: nothing imported"
+
+
+# An import a worker is waiting for or working on; it has stopped if its heartbeat goes stale.
+IMPORT_IN_PROGRESS = (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    IMPORT_IN_PROGRESS,
     AccessRole,
     AllocationReason,
     CaseStatus,
@@ -499,20 +500,31 @@ class TaskRun(models.Model):
     outcome = models.CharField(max_length=10, choices=TaskOutcome.choices)
     counts = models.JSONField(default=dict, blank=True)
     detail = models.TextField(blank=True, default="")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed while the run is alive (caseload/core/lease.py)."
+    )
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["task", "-started_at"])]
+        indexes = [
+            models.Index(fields=["task", "-started_at"]),
+            models.Index(
+                fields=["heartbeat_at"], name="taskrun_running", condition=Q(outcome="running")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
 class TaskLock(models.Model):
-    """A claim on a scheduled job, so a second worker skips instead of running it twice."""
+    """A claim on a scheduled job, so a second worker skips instead of running it twice. It is
+    a lease: the holding run renews `locked_until` while it is alive, so it lapses soon after
+    the run's worker dies (caseload/flags/runs.py)."""
 
     name = models.CharField(max_length=100, primary_key=True)
     locked_until = models.DateTimeField()
+    holder = models.CharField(max_length=40, blank=True, default="")
 
     def __str__(self) -> str:
         return self.name
@@ -553,6 +565,12 @@ class ImportRun(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     detail = models.TextField(blank=True, default="")
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the run starts waiting or working, renewed while a worker works on "
+        "it; a run in progress whose heartbeat is older than IMPORT_STALE_MINUTES has stopped.",
+    )
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -589,4 +607,20 @@ class ImportRun(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)
+        return self.status in IMPORT_IN_PROGRESS
+
+
+class FormToken(models.Model):
+    """A one-time form token that has been used: the form it came with was submitted and did
+    what it does, and `result_url` is where it led (caseload/core/once.py)."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… used {self.used_at:%Y-%m-%d %H:%M}"

@@ -228,7 +228,12 @@ def _demo_users(organisation, teams, workers, today) -> list[DemoLogin]:
             f"team manager of {second.name} (another team)",
         ),
         ("director", AccessRole.DIRECTOR, None, "director of children's and adults' services"),
-        ("admin", AccessRole.ADMINISTRATOR, None, "administrator (also the Django admin)"),
+        (
+            "admin",
+            AccessRole.ADMINISTRATOR,
+            None,
+            "organisation administrator (imports, standards, subject access; the app's pages)",
+        ),
     ]
     logins = []
     for username, role, worker, description in plan:
@@ -241,8 +246,10 @@ def _demo_users(organisation, teams, workers, today) -> list[DemoLogin]:
             password=password,
             role=role,
             organisation=organisation,
-            is_staff=role == AccessRole.ADMINISTRATOR,
-            is_superuser=role == AccessRole.ADMINISTRATOR,
+            # Nobody in an organisation is staff or a superuser: the Django admin shows every
+            # organisation's records, so only a platform operator signs in there.
+            is_staff=False,
+            is_superuser=False,
         )
         if worker:
             Worker.objects.filter(pk=worker.pk).update(user=user, email=user.email)

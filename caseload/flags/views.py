@@ -14,6 +14,7 @@ from caseload.core.choices import AccessRole
 from caseload.core.models import Flag, Notification, TaskRun, Team
 
 from . import services
+from .runs import runs_mark_lost
 
 
 @require_GET
@@ -92,6 +93,8 @@ def notifications(request) -> HttpResponse:
 @require_GET
 @role_required(AccessRole.ADMINISTRATOR)
 def task_runs(request) -> HttpResponse:
-    """Every background run with its outcome and counts, newest first."""
+    """Every background run with its outcome and counts, newest first (a run whose worker died
+    is marked lost first, so none says "running" for ever)."""
+    runs_mark_lost()
     page = Paginator(TaskRun.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "caseload/task_runs.html", {"page": page, "query": ""})

@@ -9,8 +9,18 @@ from participants.choices import CAN_BE_SEEN
 from participants.models import Participant
 from weighting import selectors as weighting
 
-from .formats import DEFAULTS, PARSERS, SHEET_BY_NAME, SHEETS, CellError, Sheet, parse_text
+from .formats import (
+    DEFAULTS,
+    PARSERS,
+    SHEET_BY_NAME,
+    SHEETS,
+    CellError,
+    Sheet,
+    check_characters,
+    parse_text,
+)
 from .outcome import Problem
+from .readers import FileProblem
 from .refstore import MemorySet
 
 LOAD = 5000  # references read from the database at a time into the store
@@ -93,6 +103,16 @@ class CheckPass:
             self.outcome.warnings.append(
                 f"Stopped after {self.max_problems} problems: fix these and check again."
             )
+        if self.present and self.outcome.ok and self.outcome.rows == 0:
+            self.outcome.problem_count += 1
+            self.outcome.problems.append(
+                Problem(
+                    ", ".join(self.source.label(s.name) for s in self.present),
+                    None,
+                    "",
+                    "There is nothing to import: the files hold their header rows only.",
+                )
+            )
 
     def _problem_safe(self, sheet, row, column, reason) -> None:
         try:
@@ -106,28 +126,62 @@ class CheckPass:
             MemorySet() if sheet.name in SMALL_SHEETS else self.refs.set(f"file_{sheet.name}")
         )
         done = 0
-        with self.source.open_rows(sheet.name) as (header, rows):
-            missing = [c for c in sheet.required if c not in header]
-            if missing:
-                self._problem(sheet.name, 1, ", ".join(missing), "Required column missing.")
-                return
-            extra = [c for c in header if c and c not in sheet.columns]
-            if extra:
-                self.outcome.warnings.append(
-                    f"{self.source.label(sheet.name)}: ignored extra columns {', '.join(extra)}."
-                )
-            for number, row in rows:
-                done += 1
-                record = self._parse(sheet, number, row, report=True)
-                if record is not None:
-                    check(number, record)
-                else:
-                    self._remember(sheet.name, row)
-                if done % PROGRESS_EVERY == 0:
-                    self.progress(f"Checking {sheet.name}", done, 0)
+        try:
+            with self.source.open_rows(sheet.name) as (header, rows):
+                if not self._header_usable(sheet, header):
+                    return
+                for number, row in rows:
+                    done += 1
+                    if row.overflow:
+                        self._overflow(sheet.name, number, row, len(header))
+                    record = self._parse(sheet, number, row, report=True)
+                    if record is not None:
+                        check(number, record)
+                    else:
+                        self._remember(sheet.name, row)
+                    if done % PROGRESS_EVERY == 0:
+                        self.progress(f"Checking {sheet.name}", done, 0)
+        except FileProblem as problem:
+            # The rest of the file cannot be read: say where, and check no further in it.
+            self._problem(sheet.name, problem.row, problem.column, problem.reason)
         self.sizes[sheet.name] = done
         self.outcome.rows += done
         self.progress(f"Checking {sheet.name}", done, done)
+
+    def _header_usable(self, sheet: Sheet, header: list[str]) -> bool:
+        """Whether the header row names the sheet's required columns, once each."""
+        if not any(header):
+            self._problem(
+                sheet.name, 1, "", "The file is empty: it has no header row (and no rows)."
+            )
+            return False
+        missing = [c for c in sheet.required if c not in header]
+        if missing:
+            self._problem(sheet.name, 1, ", ".join(missing), "Required column missing.")
+            return False
+        twice = sorted({c for c in header if c and header.count(c) > 1})
+        if twice:
+            self._problem(
+                sheet.name, 1, ", ".join(twice), "This column is in the header more than once."
+            )
+            return False
+        extra = [c for c in header if c and c not in sheet.columns]
+        if extra:
+            self.outcome.warnings.append(
+                f"{self.source.label(sheet.name)}: ignored extra columns {', '.join(extra)}."
+            )
+        return True
+
+    def _overflow(self, sheet: str, number: int, row, width: int) -> None:
+        self._problem(
+            sheet,
+            number,
+            "",
+            f"This row has {row.overflow} filled cell{'s' if row.overflow > 1 else ''} after "
+            f"the last column of the header (column {width}): they have no heading and would "
+            "be lost. Check for a comma that should be inside quotes, or give the column a "
+            "heading.",
+        )
 
     def _parse(self, sheet: Sheet, number: int, row: dict, *, report: bool) -> dict | None:
         record, bad = {}, False
@@ -142,6 +196,7 @@ class CheckPass:
                 continue
             parser = PARSERS.get(column)
             try:
+                check_characters(text)
                 record[column] = parser(text) if parser else parse_text(text, column)
             except CellError as error:
                 bad = True

@@ -34,7 +34,7 @@ from .checks import LOAD, CheckPass
 from .compare import assign, differs
 from .formats import SHEETS, siblings_band
 from .outcome import Outcome
-from .readers import Source
+from .readers import FileProblem, Source
 from .refstore import RefStore
 
 BATCH = 2000
@@ -136,12 +136,17 @@ class CaseloadImport(CheckPass):
             apply = getattr(self, f"_apply_{sheet.name}")
             total, done = self.sizes.get(sheet.name, 0), 0
             phase = f"{'Importing' if write else 'Planning'} {sheet.name}"
-            with self.source.open_rows(sheet.name) as (_, rows):
-                records = (self._parse(sheet, n, row, report=False) for n, row in rows)
-                for chunk in _chunks((r for r in records if r is not None), BATCH):
-                    apply(chunk)
-                    done += len(chunk)
-                    self.progress(phase, done, total)
+            try:
+                with self.source.open_rows(sheet.name) as (_, rows):
+                    records = (self._parse(sheet, n, row, report=False) for n, row in rows)
+                    for chunk in _chunks((r for r in records if r is not None), BATCH):
+                        apply(chunk)
+                        done += len(chunk)
+                        self.progress(phase, done, total)
+            except FileProblem:
+                if write:
+                    raise  # the check found nothing wrong with these files: never half-write
+                # Planning after a failed check: the problem is listed already; plan the rest.
 
     def _tally(self, sheet: str, create: int, update: int, same: int) -> None:
         self.outcome.count(sheet, "create", create)

@@ -126,6 +126,23 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why, in the administrator's words."""
 
 
+# Characters no text column can hold: the database refuses NUL, and the rest are invisible
+# debris from other systems. Tab, line feed and carriage return are ordinary.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_characters(text: str) -> None:
+    """Raise CellError if the text holds a control character, saying which and where."""
+    found = _CONTROL.search(text)
+    if found:
+        code = ord(found.group())
+        name = "NUL" if code == 0 else f"code {code}"
+        raise CellError(
+            f"This cell holds an invisible control character ({name}) at character "
+            f"{found.start() + 1}, which cannot be stored: delete it and type the text again."
+        )
+
+
 def cell_text(value) -> str:
     """Any cell (CSV text or an XLSX value) as trimmed text, so both formats read the same."""
     if value is None:

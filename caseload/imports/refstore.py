@@ -5,7 +5,9 @@ references) and a few facts per row (a person's household, a household's open ca
 id and holder). At national scale that is millions of entries; kept in Python dicts it made the
 import's memory grow with the file. A `RefStore` keeps them in a private SQLite file instead, in
 a directory of its own made by `tempfile.mkdtemp()` (readable by this user only) and removed
-when the store is closed. The file is scratch space: no journal, no syncing, one transaction
+when the store is closed. A process killed with its store open cannot remove it, so the folder
+holds a lock for as long as its process lives, and the next store removes folders whose lock
+nobody holds (`sweep_orphans`). The file is scratch space: no journal, no syncing, one transaction
 that is never committed, and a bounded page cache, so its memory stays the same whatever the
 file's size.
 
@@ -14,9 +16,12 @@ and `increment`, and per-batch `update` (from any iterator, inserted in `execute
 `get_many` and `missing`, each a handful of statements for a batch of rows. Nothing is logged.
 """
 
+import contextlib
+import fcntl
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -24,6 +29,28 @@ from pathlib import Path
 INSERT_BATCH = 5000  # rows per executemany when loading
 LOOKUP = 256  # keys per batched lookup; the last group is padded with NULLs (never equal)
 CACHE_KIB = 8000  # SQLite's page cache, in KiB (PRAGMA cache_size=-8000)
+PREFIX = "caseload-import-"
+LOCK = "in-use.lock"  # held (flock) by the store's process for as long as the store is open
+ORPHAN_AFTER = 60  # seconds: a folder younger than this may not have taken its lock yet
+
+
+def sweep_orphans() -> int:
+    """Remove the folders of stores whose process died without closing them (a killed worker
+    cannot clean up): their lock is no longer held by anyone. Returns how many went."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < ORPHAN_AFTER or not folder.is_dir():
+                continue
+            with (folder / LOCK).open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except FileNotFoundError:
+            pass  # made by something older, or half made: no lock to hold, so nobody holds it
+        except OSError:
+            continue  # locked: a live import is using it
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def _groups(items: Iterable, size: int) -> Iterator[list]:
@@ -37,8 +64,11 @@ class RefStore:
     manager (or call `close()`): closing removes the directory and everything in it."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="caseload-import-"))
+        sweep_orphans()
+        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
         try:
+            self.lock = (self.folder / LOCK).open("w")
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             self.db = sqlite3.connect(
                 self.folder / "refs.sqlite3", isolation_level=None, cached_statements=256
             )
@@ -54,7 +84,7 @@ class RefStore:
             # It is never committed; the file is thrown away.
             self.db.execute("BEGIN")
         except BaseException:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self._remove()
             raise
         self.names: set[str] = set()
 
@@ -71,7 +101,14 @@ class RefStore:
             try:
                 db.close()
             finally:
-                shutil.rmtree(self.folder, ignore_errors=True)
+                self._remove()
+
+    def _remove(self) -> None:
+        lock = getattr(self, "lock", None)
+        if lock is not None:
+            with contextlib.suppress(OSError):
+                lock.close()  # releases the flock
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
     def closed(self) -> bool:

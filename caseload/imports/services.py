@@ -8,25 +8,30 @@ one transaction that nobody else can see into until it commits.
 
 import logging
 import shutil
+import time
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from caseload.core.choices import ImportStatus
+from caseload.core.choices import IMPORT_IN_PROGRESS, ImportStatus
 from caseload.core.enqueue import enqueue_after_commit
+from caseload.core.lease import Heartbeat
 from caseload.core.models import ImportRun, Organisation, User
+from caseload.core.watchdog import watching
 from security.audit import audit_record
 from security.choices import AuditAction
 
 from .engine import CaseloadImport, Outcome
 from .formats import SHEET_BY_NAME
-from .readers import SourceError, open_source
+from .readers import SourceError, encoding_problem, open_source
 
 log = logging.getLogger(__name__)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -54,14 +59,16 @@ def import_dir() -> Path:
     return Path(settings.IMPORT_DIR)
 
 
-def _sniff_csv(head: bytes, name: str) -> None:
-    if head.startswith(ZIP_MAGIC) or b"\x00" in head:
-        raise ValidationError(f"{name} is not a CSV file (it looks like a binary file).")
-    try:
-        head.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # a character cut at the end of the sample is fine
-            raise ValidationError(f"{name} is not UTF-8 text: save it as CSV UTF-8.") from None
+def _sniff_csv(head: bytes, name: str, *, complete: bool) -> None:
+    if head.startswith(ZIP_MAGIC):
+        raise ValidationError(
+            f"{name} is not a CSV file: it is a zip or a workbook (name it .zip or .xlsx)."
+        )
+    if not head.strip():
+        raise ValidationError(f"{name} is empty: it has no header row.")
+    problem = encoding_problem(head.removeprefix(b"\xef\xbb\xbf"), complete=complete)
+    if problem:
+        raise ValidationError(f"{name} cannot be read: {problem}")
 
 
 def _sniff_zip(path: Path, name: str, *, workbook: bool) -> None:
@@ -135,7 +142,7 @@ def _save_one(upload, kind: str, target: Path) -> None:
             head = head or chunk[:4096]
             handle.write(chunk)
     if kind == ".csv":
-        _sniff_csv(head, name)
+        _sniff_csv(head, name, complete=upload.size <= len(head))
     elif not head.startswith(ZIP_MAGIC):
         raise ValidationError(f"{name} is not a real {kind} file.")
     else:
@@ -183,6 +190,11 @@ def _reporter(run_id: int):
 
 # --- runs -----------------------------------------------------------------------------------
 
+STOPPED = (
+    "The import stopped before it finished: the worker doing it stopped, lost its database, or "
+    "never received it. Nothing was imported. Check the files again to retry."
+)
+
 
 def _record(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.rows = outcome.rows
@@ -195,12 +207,63 @@ def _record(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.save()
 
 
+def import_runs_fail_stale(*, organisation: Organisation | None = None) -> int:
+    """Mark failed the runs waiting or working with no sign of life for IMPORT_STALE_MINUTES:
+    their worker died, lost its database, or never got the task. Returns how many."""
+    cutoff = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stale = ImportRun.objects.filter(status__in=IMPORT_IN_PROGRESS).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    if organisation is not None:
+        stale = stale.filter(organisation=organisation)
+    return stale.update(status=ImportStatus.FAILED, detail=STOPPED, finished_at=timezone.now())
+
+
+def _alive(run_id: int) -> Heartbeat:
+    """Renew the run's heartbeat while a worker works on it (from a connection of its own:
+    the import's may be inside its long transaction)."""
+    return Heartbeat(
+        lambda: ImportRun.objects.filter(pk=run_id, status__in=IMPORT_IN_PROGRESS).update(
+            heartbeat_at=timezone.now()
+        )
+    )
+
+
+def _fresh_connection() -> None:
+    """Drop this thread's database connection (it may be the one that failed), so the next
+    query opens a new one; never inside a caller's transaction, which owns it."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _record_failure(run_id: int, error: BaseException) -> bool:
+    """Record that a run failed, on a fresh connection, trying for a few seconds; if the
+    database stays away the stale-run sweep marks it failed later. Whether it was recorded."""
+    detail = f"{type(error).__name__}: {error}"[:500]
+    for pause in (0, 1, 3):
+        time.sleep(pause)
+        _fresh_connection()
+        try:
+            ImportRun.objects.filter(pk=run_id).update(
+                status=ImportStatus.FAILED, detail=detail, finished_at=timezone.now()
+            )
+        except DatabaseError:
+            log.warning("import %s: could not record its failure yet", run_id)
+            continue
+        return True
+    return False
+
+
 @transaction.atomic
 def import_run_create(*, organisation: Organisation, by: User, files, request=None) -> ImportRun:
     """Keep the uploaded files and start checking them in the background (after commit)."""
     folder, names = store_upload(files)
     run = ImportRun.objects.create(
-        organisation=organisation, started_by=by, file_names=names, stored_as=folder
+        organisation=organisation,
+        started_by=by,
+        file_names=names,
+        stored_as=folder,
+        heartbeat_at=timezone.now(),
     )
     audit_record(
         request=request,
@@ -214,13 +277,19 @@ def import_run_create(*, organisation: Organisation, by: User, files, request=No
 
 
 def import_run_check(*, run_id: int) -> ImportRun:
-    """The dry run: every problem and what would change, recorded on the run."""
+    """The dry run: every problem and what would change, recorded on the run. A failure (a
+    file that breaks the reader, a lost database) is recorded on the run, never left as
+    "checking"."""
+    import_runs_fail_stale()
     run = ImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
+    if run.status != ImportStatus.CHECKING:
+        return run  # checked already (a second delivery), or given up on as stopped
     try:
-        source = _open(run)
-        outcome = CaseloadImport(
-            source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
-        ).check()
+        with _alive(run.pk), watching():
+            source = _open(run)
+            outcome = CaseloadImport(
+                source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
+            ).check()
     except SourceError as error:
         run.problems = [
             {"file": ", ".join(run.file_names), "row": None, "column": "", "reason": str(error)}
@@ -228,7 +297,19 @@ def import_run_check(*, run_id: int) -> ImportRun:
         run.problem_count, run.status, run.finished_at = 1, ImportStatus.PROBLEMS, timezone.now()
         run.save()
         return run
+    except Exception as error:  # noqa: BLE001 - recorded on the run; nothing was written
+        log.exception("import check %s failed", run_id)
+        _record_failure(run_id, error)
+        return _reloaded(run)
     _record(run, outcome, ImportStatus.CHECKED if outcome.ok else ImportStatus.PROBLEMS)
+    return run
+
+
+def _reloaded(run: ImportRun) -> ImportRun:
+    try:
+        run.refresh_from_db()
+    except DatabaseError:
+        pass  # the database is still away; the caller gets the run as it last saw it
     return run
 
 
@@ -238,8 +319,8 @@ def import_run_confirm(*, run: ImportRun, by: User, request=None) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportStatus.CHECKED:
         raise ValidationError("Only a checked run with no problems can be imported.")
-    run.status = ImportStatus.QUEUED
-    run.save(update_fields=["status"])
+    run.status, run.heartbeat_at = ImportStatus.QUEUED, timezone.now()
+    run.save(update_fields=["status", "heartbeat_at"])
     audit_record(
         request=request,
         user=by,
@@ -251,28 +332,48 @@ def import_run_confirm(*, run: ImportRun, by: User, request=None) -> ImportRun:
     return run
 
 
+@transaction.atomic
+def import_run_retry(*, run: ImportRun, by: User, request=None) -> ImportRun:
+    """Check a failed run's files again (it may have stopped, or met a fault): back to
+    "checking", in the background. The administrator confirms again before anything is
+    written."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportStatus.FAILED:
+        raise ValidationError("Only a failed import can be checked again.")
+    if not run.stored_as or not (import_dir() / run.stored_as).is_dir():
+        raise ValidationError(
+            "The files of this import are not kept (it came from the command line): "
+            "upload them again."
+        )
+    run.status, run.heartbeat_at, run.finished_at = ImportStatus.CHECKING, timezone.now(), None
+    run.detail, run.problems, run.problem_count, run.warnings = "", [], 0, []
+    run.counts, run.rows = {}, 0
+    run.save()
+    audit_record(request=request, user=by, action=AuditAction.EDIT, obj=run, detail="Retried")
+    enqueue_after_commit("caseload.import_check", run.pk)
+    return run
+
+
 def import_run_commit(*, run_id: int) -> ImportRun:
-    """Import a confirmed run: all or nothing. Claims the run so it cannot run twice."""
+    """Import a confirmed run: all or nothing. Claims the run so it cannot run twice. A
+    failure is recorded on a fresh connection (the import's may be the one that died)."""
+    import_runs_fail_stale()
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.IMPORTING
+        status=ImportStatus.IMPORTING, heartbeat_at=timezone.now()
     )
     run = ImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
     if not claimed:
         return run
     try:
-        source = _open(run)
-        outcome = CaseloadImport(
-            source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
-        ).commit()
+        with _alive(run.pk), watching():
+            source = _open(run)
+            outcome = CaseloadImport(
+                source, run.organisation, by=run.started_by, progress=_reporter(run.pk)
+            ).commit()
     except Exception as error:  # noqa: BLE001 - recorded on the run; the transaction rolled back
         log.exception("import %s failed", run_id)
-        run.status, run.detail, run.finished_at = (
-            ImportStatus.FAILED,
-            f"{type(error).__name__}: {error}"[:500],
-            timezone.now(),
-        )
-        run.save()
-        return run
+        _record_failure(run_id, error)
+        return _reloaded(run)
     _record(run, outcome, ImportStatus.DONE if outcome.written else ImportStatus.PROBLEMS)
     return run
 
@@ -290,17 +391,14 @@ def import_path(
         stored_as="",
         status=ImportStatus.IMPORTING if commit else ImportStatus.CHECKING,
         detail=f"Command line: {path}"[:500],
+        heartbeat_at=timezone.now(),
     )
     job = CaseloadImport(source, organisation, by=by, progress=progress)
     try:
-        outcome = job.commit() if commit else job.check()
+        with _alive(run.pk), watching():
+            outcome = job.commit() if commit else job.check()
     except Exception as error:
-        run.status, run.detail, run.finished_at = (
-            ImportStatus.FAILED,
-            str(error)[:500],
-            timezone.now(),
-        )
-        run.save()
+        _record_failure(run.pk, error)
         raise
     if commit:
         status = ImportStatus.DONE if outcome.written else ImportStatus.PROBLEMS

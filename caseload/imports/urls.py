@@ -9,4 +9,5 @@ urlpatterns = [
     path("template/", views.import_template, name="import_template"),
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/import/", views.import_confirm, name="import_confirm"),
+    path("<int:pk>/retry/", views.import_retry, name="import_retry"),
 ]

@@ -34,6 +34,7 @@ SKIP = {
     "flag_acknowledge": "POST only, from the team's flags page",
     "subject_access_export": "a download, reached from the subject access confirmation",
     "import_confirm": "POST only, from a checked import's page (tests/imports/test_views.py)",
+    "import_retry": "POST only, from a failed import's page (tests/imports/test_stopped_runs.py)",
     "two_factor": "only reached in the middle of signing in; the sign-in journeys cover it",
     "dashboard": "redirects to the role's own dashboard, which is swept",
     "dashboard_organisation_export": "a download (CSV or XLSX), reached from the dashboard",

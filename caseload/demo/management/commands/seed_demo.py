@@ -74,6 +74,11 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<14} {login.description}")
+        self.stdout.write(
+            "None of these is a superuser. The Django admin (/admin/) is for a platform "
+            "operator, who sees every organisation: create one with "
+            "`python manage.py createsuperuser`."
+        )
 
     def _print_two_factor(self, usernames):
         if not usernames:
