@@ -98,17 +98,28 @@ def participant_create(request) -> HttpResponse:
         audit_view(request, sibling)
         initial = {"family_name": sibling.family_name}
     form = ParticipantForm(request.POST or None, households=households, initial=initial)
+    if request.method == "POST" and (first := once.previous(request)) is not None:
+        messages.info(request, "This person was recorded when the form was first sent; not twice.")
+        return redirect(first.url)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        if sibling is not None and data.get("household") is None:
-            data["household"] = services.sibling_household(participant=sibling)
-        try:
-            person = services.participant_create(
+
+        def record():
+            if sibling is not None and data.get("household") is None:
+                data["household"] = services.sibling_household(participant=sibling)
+            return services.participant_create(
                 organisation=team.service.organisation, team=team, by=request.user, **data
             )
+
+        try:
+            done = once.submit(request, record, url=lambda person: person.get_absolute_url())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            person = done.result
+            if done.repeated:
+                messages.info(request, "This person was recorded when the form was first sent.")
+                return redirect(done.url)
             audit_record(request=request, action=AuditAction.CREATE, obj=person)
             messages.success(request, f"{person.full_name} recorded.")
             return redirect(person)

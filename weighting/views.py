@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caseload.core import once
 from caseload.core.access import DIRECTORS_AND_ADMINS, manages_team, role_required
 from caseload.core.forms import add_service_errors
 from caseload.core.history import history_rows
@@ -125,23 +127,34 @@ def scheme_edit(request) -> HttpResponse:
         raise PermissionDenied("Your sign-in is not linked to an organisation.")
     base = selectors.scheme_in_force(organisation.pk)
     form = SchemeVersionForm(request.POST or None, scheme=base)
+    if request.method == "POST" and (first := once.previous(request)) is not None:
+        messages.info(request, "This version was saved when the form was first sent; not twice.")
+        return redirect(first.url)
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = services.scheme_version_create(
-                organisation=organisation,
-                by=request.user,
-                points=form.points(),
-                in_force_from=form.cleaned_data["in_force_from"],
-                note=form.cleaned_data["note"],
+            done = once.submit(
+                request,
+                lambda: services.scheme_version_create(
+                    organisation=organisation,
+                    by=request.user,
+                    points=form.points(),
+                    in_force_from=form.cleaned_data["in_force_from"],
+                    note=form.cleaned_data["note"],
+                ),
+                url=lambda scheme: reverse("scheme_version", args=[scheme.pk]),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            scheme = done.result
+            if done.repeated:
+                messages.info(request, "This version was saved when the form was first sent.")
+                return redirect(done.url)
             messages.success(
                 request,
                 f"Version {scheme.version} saved, in force from {scheme.in_force_from:%d %b %Y}.",
             )
-            return redirect("scheme_version", pk=scheme.pk)
+            return redirect(done.url)
     return render(request, "weighting/scheme_edit.html", {"form": form, "base": base})
 
 

@@ -92,8 +92,26 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+class LoadAfterMoves:
+    """Above promise or bandwidth after a move, for anything with `cases_after`,
+    `points_after`, `promise` and `capacity` (a candidate, a receiving worker's preview)."""
+
+    cases_after: int
+    points_after: int
+    promise: int
+    capacity: Decimal
+
+    @property
+    def above_promise_after(self) -> bool:
+        return scoring.over_promise(self.cases_after, self.promise)
+
+    @property
+    def above_bandwidth_after(self) -> bool:
+        return scoring.over_capacity(self.points_after, self.capacity)
+
+
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(LoadAfterMoves):
     """A worker considered for a case, with what the case would do to their load."""
 
     worker_id: int
@@ -120,14 +138,6 @@ class Candidate:
     @property
     def headroom_after(self) -> Decimal:
         return self.capacity - self.points_after
-
-    @property
-    def above_promise_after(self) -> bool:
-        return scoring.over_promise(self.cases_after, self.promise)
-
-    @property
-    def above_bandwidth_after(self) -> bool:
-        return scoring.over_capacity(self.points_after, self.capacity)
 
     @property
     def needs_override(self) -> bool:

@@ -13,7 +13,7 @@ from caseload.core.choices import MANAGER_ROLES
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Allocation, CapacityReduction, Case, Team, Worker
 from caseload.core.selectors import current_allocations, team_members
-from weighting import loads, scoring
+from weighting import loads
 from weighting import selectors as weighting
 
 from . import rules
@@ -203,7 +203,7 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
 
 
 @dataclass
-class LoadAfter:
+class LoadAfter(rules.LoadAfterMoves):
     """A receiving worker's cases and points now and after a set of moves, for the preview."""
 
     worker: Worker
@@ -213,14 +213,6 @@ class LoadAfter:
     capacity: Decimal
     cases_after: int
     points_after: int
-
-    @property
-    def above_promise_after(self) -> bool:
-        return scoring.over_promise(self.cases_after, self.promise)
-
-    @property
-    def above_bandwidth_after(self) -> bool:
-        return scoring.over_capacity(self.points_after, self.capacity)
 
 
 def loads_after(

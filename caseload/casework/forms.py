@@ -36,9 +36,11 @@ class CaseUpdateForm(forms.Form):
     """Change what kind of case this is. A plain form, not bound to the case, so the service
     compares the case as saved with what the user asked for."""
 
-    case_type = forms.ChoiceField(label="Case type", choices=CaseType.choices)
-    need_level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices)
-    court = forms.ChoiceField(label="Court work", choices=Court.choices)
+    case_type = forms.ChoiceField(label="Case type", choices=[("", "Choose")] + CaseType.choices)
+    need_level = forms.ChoiceField(
+        label="Level of need", choices=[("", "Choose")] + NeedLevel.choices
+    )
+    court = forms.ChoiceField(label="Court work", choices=[("", "Choose")] + Court.choices)
 
     def __init__(self, *args, case: Case, **kwargs):
         kwargs.setdefault("initial", {name: getattr(case, name) for name in self.base_fields})

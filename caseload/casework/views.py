@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caseload.core import selectors
+from caseload.core import once, selectors
 from caseload.core.access import (
     DIRECTORS_AND_ADMINS,
     MANAGERS_AND_ABOVE,
@@ -201,14 +201,23 @@ def case_create(request, participant_pk: int) -> HttpResponse:
     if not teams.exists():
         raise PermissionDenied("Only managers and caseworkers open cases.")
     form = CaseCreateForm(request.POST or None, teams=teams)
+    if request.method == "POST" and (first := once.previous(request)) is not None:
+        return _opened_already(request, first)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_create(
-                participant=participant, by=request.user, **form.cleaned_data
+            done = once.submit(
+                request,
+                lambda: services.case_create(
+                    participant=participant, by=request.user, **form.cleaned_data
+                ),
+                url=lambda case: case.get_absolute_url(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if done.repeated:
+                return _opened_already(request, done)
+            case = done.result
             audit_record(request=request, action=AuditAction.CREATE, obj=case)
             messages.success(
                 request, f"Case {case.reference} opened; it is waiting for allocation."
@@ -220,6 +229,12 @@ def case_create(request, participant_pk: int) -> HttpResponse:
         "caseload/case_form.html",
         {"form": form, "participant": participant, "creating": True},
     )
+
+
+def _opened_already(request, first: once.Done) -> HttpResponse:
+    """The same form sent again (a double click, a retry after a dropped connection)."""
+    messages.info(request, "This case was opened when the form was first sent; not twice.")
+    return redirect(first.url)
 
 
 @require_http_methods(["GET", "POST"])

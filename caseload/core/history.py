@@ -35,11 +35,10 @@ def history_rows(history_queryset, *, hidden: tuple[str, ...] = ()) -> list[Hist
     previous = None
     for record in records:
         who = record.history_user.get_full_name() if record.history_user else "System"
-        row = HistoryRow(
-            when=record.history_date,
-            who=who or "System",
-            kind=KINDS.get(record.history_type, "Changed"),
-        )
+        kind = KINDS.get(record.history_type, "Changed")
+        if previous is None and record.history_type == "~":
+            kind = "Changed (what it was before was not recorded)"
+        row = HistoryRow(when=record.history_date, who=who or "System", kind=kind)
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:

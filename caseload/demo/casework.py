@@ -10,6 +10,7 @@ from itertools import islice
 from django.db import connection
 from django.utils import timezone
 
+from caseload.core import bulk
 from caseload.core.choices import (
     CHILDREN_CASE_TYPES,
     AllocationReason,
@@ -30,6 +31,7 @@ from participants.services import visit_policies_ensure_defaults
 
 from .names import FAMILY_NAMES, GIVEN_NAMES
 
+DEMO = "Demo data"  # the reason in every record's history
 BATCH = 5000
 
 # Open cases a worker of each kind typically holds (min, max) at 1.0 FTE.
@@ -236,14 +238,15 @@ def seed_casework(*, rng, organisation, teams, team_kinds, workers, today) -> di
             _hold(kit, team, kind, worker, others, stretched=stretched)
         _closed_history(kit, team, kind, members, rng.randint(2, 5))
         _waiting(kit, team, kind, rng.randint(2, 5))
-    Household.objects.bulk_create(kit.households, batch_size=BATCH)
+    bulk.insert(Household, kit.households, history=True, reason=DEMO)
     for person in kit.participants:
         person.household_id = person.household.pk if person.household else None
-    Participant.objects.bulk_create(kit.participants, batch_size=BATCH)
+    bulk.insert(Participant, kit.participants, history=True, reason=DEMO)
     for case in kit.cases:
         case.participant_id = case.participant.pk
-    Case.objects.bulk_create(kit.cases, batch_size=BATCH)
-    Allocation.objects.bulk_create(
+    bulk.insert(Case, kit.cases, history=True, reason=DEMO)
+    bulk.insert(
+        Allocation,
         [
             Allocation(
                 case_id=case.pk,
@@ -255,7 +258,8 @@ def seed_casework(*, rng, organisation, teams, team_kinds, workers, today) -> di
             )
             for case, worker, start, end, reason, note in kit.allocations
         ],
-        batch_size=BATCH,
+        history=True,
+        reason=DEMO,
     )
     contacts = seed_contacts(
         rng=rng,

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from caseload.core import bulk
 from caseload.core.choices import AccessRole, ExperienceBand, WorkerRole
 from caseload.core.models import Case, Organisation, Service, Team, User, Worker
 from weighting.defaults import ensure_defaults
@@ -186,7 +187,7 @@ def _seed_organisation(rng: random.Random, spec: SizeSpec, today: date) -> tuple
     # bulk_create on SQLite/PostgreSQL sets primary keys, so workers can point at their teams.
     for worker in workers:
         worker.team_id = worker.team.pk
-    Worker.objects.bulk_create(workers, batch_size=BATCH)
+    bulk.insert(Worker, workers, history=True, reason="Demo data")
     return organisation, teams, team_kinds, workers
 
 

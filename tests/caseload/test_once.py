@@ -142,3 +142,71 @@ def test_old_tokens_are_forgotten(rf, caseworker):
     request.user = caseworker
     once.submit(request, lambda: "/new/", url=str)
     assert not FormToken.objects.filter(pk=stale.pk).exists()
+
+
+class TestEveryCreateForm:
+    """Opening a case, recording a person and saving a scheme version: sent twice, one record,
+    and the second lands on it; another team's manager cannot use the form at all."""
+
+    def test_opening_a_case_twice_opens_one(self, client_for, manager, team, outsider_manager):
+        from caseload.core.models import Case
+        from tests.participants.factories import CaseFactory
+
+        person = CaseFactory(team=team, status="closed", closed_on=timezone.localdate()).participant
+        client = client_for(manager)
+        url = reverse("case_create", args=[person.pk])
+        form = {
+            "team": team.pk,
+            "case_type": "child_in_need",
+            "need_level": "low",
+            "court": "none",
+            "opened_on": timezone.localdate().isoformat(),
+            "once_token": _token(client.get(url).content.decode()),
+        }
+        first = client.post(url, form)
+        again = client.post(url, form, follow=True)
+        case = Case.objects.get(participant=person, status="awaiting_allocation")
+        assert first.url == case.get_absolute_url()
+        assert again.redirect_chain[-1][0] == case.get_absolute_url()
+        assert "opened when the form was first sent; not twice" in again.content.decode()
+        assert client_for(outsider_manager).post(url, form).status_code in (403, 404)
+        assert Case.objects.filter(participant=person, status="awaiting_allocation").count() == 1
+
+    def test_recording_a_person_twice_records_one(self, client_for, manager, outsider):
+        from participants.models import Participant
+
+        client = client_for(manager)
+        url = reverse("participant_create")
+        form = {
+            "given_name": "Robin",
+            "family_name": "Twiceley",
+            "date_of_birth": "2015-03-04",
+            "once_token": _token(client.get(url).content.decode()),
+        }
+        first = client.post(url, form)
+        again = client.post(url, form, follow=True)
+        person = Participant.objects.get(family_name="Twiceley")
+        assert first.url == person.get_absolute_url()
+        assert again.redirect_chain[-1][0] == person.get_absolute_url()
+        assert Participant.objects.filter(family_name="Twiceley").count() == 1
+        assert client_for(outsider).get(person.get_absolute_url()).status_code == 404
+
+    def test_saving_a_scheme_version_twice_saves_one(self, client_for, director, manager):
+        from weighting.models import WeightingScheme
+
+        client = client_for(director)
+        url = reverse("scheme_edit")
+        page = client.get(url)
+        form = {name: field.initial for name, field in page.context["form"].fields.items()}
+        form = {k: v for k, v in form.items() if v is not None}
+        form |= {
+            "in_force_from": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "note": "Court work weighs more",
+            "once_token": _token(page.content.decode()),
+        }
+        before = WeightingScheme.objects.count()
+        first = client.post(url, form)
+        assert first.status_code == 302, first.context["form"].errors
+        client.post(url, form)
+        assert WeightingScheme.objects.count() == before + 1
+        assert client_for(manager).post(url, form).status_code == 403
