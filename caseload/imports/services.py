@@ -68,7 +68,7 @@ def _sniff_csv(head: bytes, name: str, *, complete: bool) -> None:
         raise ValidationError(f"{name} is empty: it has no header row.")
     problem = encoding_problem(head.removeprefix(b"\xef\xbb\xbf"), complete=complete)
     if problem:
-        raise ValidationError(f"{name} cannot be read: {problem}")
+        raise ValidationError(f"{name} cannot be read. {problem}")
 
 
 def _sniff_zip(path: Path, name: str, *, workbook: bool) -> None:
@@ -236,11 +236,15 @@ def _fresh_connection() -> None:
         connection.close()
 
 
+RECORD_FAILURE_PAUSES = (0, 1, 2, 4, 8, 15, 30)  # seconds between tries: about a minute
+
+
 def _record_failure(run_id: int, error: BaseException) -> bool:
-    """Record that a run failed, on a fresh connection, trying for a few seconds; if the
-    database stays away the stale-run sweep marks it failed later. Whether it was recorded."""
+    """Record that a run failed, on a fresh connection, trying for about a minute (the worker
+    can do nothing else without its database); if the database stays away longer the
+    stale-run sweep marks it failed later. Whether it was recorded."""
     detail = f"{type(error).__name__}: {error}"[:500]
-    for pause in (0, 1, 3):
+    for pause in RECORD_FAILURE_PAUSES:
         time.sleep(pause)
         _fresh_connection()
         try:

@@ -86,6 +86,19 @@ def free_port() -> int:
     raise RuntimeError(f"no free port left in FAULT_PORTS={spec}")
 
 
+@pytest.fixture
+def committed(transactional_db):
+    """A database whose writes the suite's other processes see (committed at once), holding
+    the defaults a migrated database holds (the weighting scheme and standards, the visit
+    policies). Not `serialized_rollback`: after the browser tests' flush has re-created the
+    content types, restoring them that way clashes."""
+    from participants.services import visit_policies_ensure_defaults
+    from weighting.defaults import ensure_defaults
+
+    ensure_defaults()
+    visit_policies_ensure_defaults()
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     """A redis-server of the suite's own (never the machine's): (host, port)."""

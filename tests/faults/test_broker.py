@@ -43,19 +43,15 @@ def _publish_in_background(app, queue: str) -> dict:
 
 
 def test_publishing_to_a_redis_that_stopped_answering_fails_within_seconds(redis_proxy):
-    from caseload.config.celery import app
+    from celery import Celery
 
     redis_proxy.freeze()
-    old = (app.conf.broker_url, app.conf.task_always_eager)
+    app = Celery("faults", set_as_current=False)  # our settings, this proxy as the broker
+    app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = f"redis://127.0.0.1:{redis_proxy.port}/0"
     app.conf.task_always_eager = False
-    app._pool = None
-    try:
-        outcome = _publish_in_background(app, f"faults-{uuid.uuid4().hex[:6]}")
-        outcome["thread"].join(timeout=40)
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = old
-        app._pool = None
+    outcome = _publish_in_background(app, f"faults-{uuid.uuid4().hex[:6]}")
+    outcome["thread"].join(timeout=40)
     assert "seconds" in outcome, "the publish was still waiting after 40 s"
     assert "error" in outcome
     redis_proxy.thaw(old="hang")
@@ -72,14 +68,14 @@ def _send_direct(redis_server, queue: str, team_id: int) -> None:
     from celery import Celery
 
     host, port = redis_server
-    sender = Celery("faults", broker=f"redis://{host}:{port}/0")
+    sender = Celery("faults", broker=f"redis://{host}:{port}/0", set_as_current=False)
     sender.send_task("caseload.recompute_team", args=[team_id], queue=queue)
     sender.close()
 
 
 @pytest.mark.faults
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("committed")
 def test_a_worker_on_a_redis_that_goes_silent_reconnects_when_it_answers_again(
     require_postgres, redis_server, redis_proxy, start
 ):

@@ -10,10 +10,7 @@ from caseload.flags import tasks
 
 from .conftest import database_url, record, wait_until
 
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("committed")]
 LEASE = 3  # seconds, for the killed process and this one alike
 
 

@@ -23,10 +23,7 @@ from tests.imports.sample import sample, write_xlsx
 
 from .conftest import database_url, record, wait_until
 
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("committed")]
 PEOPLE = 40  # eight batches of five
 
 
@@ -60,20 +57,20 @@ def _queued_run(administrator) -> ImportRun:
     return run
 
 
-def _importing(start, run, proxy, scratch, pause: float = 1.0, **env):
+def _importing(start, run, proxy, scratch, phase: str = "write", **env):
     process = start(
         "tests.faults.run_import",
         str(run.pk),
-        str(pause),
+        "1",
+        phase,
         DATABASE_URL=database_url(proxy.port),
         TASK_LEASE_SECONDS="4",
         DB_SILENCE_SECONDS="3",
         **scratch,
         **env,
     )
-    assert wait_until(lambda: process.said("writing people Q"), timeout=60) is not None, (
-        process.output
-    )
+    started = f"{'writing' if phase == 'write' else 'checking'} people Q"
+    assert wait_until(lambda: process.said(started), timeout=60) is not None, process.output
     return process
 
 
@@ -101,18 +98,29 @@ def test_an_import_whose_database_stops_answering_fails_within_seconds_and_says_
     record("PostgreSQL stops answering during an import", to_fail=failed, to_recover=recorded)
 
 
-def test_an_import_whose_database_link_drops_records_its_failure(
-    postgres_proxy, administrator, scratch, start
+@pytest.mark.parametrize("phase", ["check", "write"])
+def test_an_import_whose_database_link_drops_records_its_failure_when_it_is_back(
+    postgres_proxy, administrator, scratch, start, phase
 ):
+    """The link drops while the files are checked (no transaction open yet) or written, and
+    stays down for a few seconds: the failure is recorded once the database is back."""
     run = _queued_run(administrator)
-    process = _importing(start, run, postgres_proxy, scratch)
-    postgres_proxy.cut()
-    cut_at = time.monotonic()
-    recorded = wait_until(lambda: _status(run) == "failed", timeout=30)
+    process = _importing(start, run, postgres_proxy, scratch, phase)
+    postgres_proxy.refuse()  # every connection reset, and nobody answers for a while
+    dropped_at = time.monotonic()
+    failed = wait_until(lambda: process.said(f"import {run.pk} failed"), timeout=30)
+    time.sleep(max(0.0, 8 - (time.monotonic() - dropped_at)))
+    postgres_proxy.listen()
+    recorded = wait_until(lambda: _status(run) == "failed", timeout=60)
     assert recorded is not None, f"the run still says {_status(run)}\n{process.output}"
+    run.refresh_from_db()
+    assert "OperationalError" in run.detail
     assert not Participant.objects.filter(reference__startswith="Q").exists()
-    failed = (process.first("failed") or time.monotonic()) - cut_at
-    record("PostgreSQL link drops during an import", to_fail=failed, to_recover=recorded)
+    record(
+        f"PostgreSQL link drops for 8 s during an import ({phase})",
+        to_fail=failed if failed is not None else -1,
+        to_recover=recorded,
+    )
 
 
 def test_a_killed_import_is_marked_failed_checked_again_and_its_folder_removed(

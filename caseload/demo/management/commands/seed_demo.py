@@ -75,9 +75,9 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<14} {login.description}")
         self.stdout.write(
-            "None of these is a superuser. The Django admin (/admin/) is for a platform "
-            "operator, who sees every organisation: create one with "
-            "`python manage.py createsuperuser`."
+            "None of these is a superuser: admin works in Caseload's own pages. The Django "
+            "admin (/admin/)\n  is for a platform operator, who sees every organisation: "
+            "python manage.py createsuperuser"
         )
 
     def _print_two_factor(self, usernames):
