@@ -24,8 +24,12 @@ demo: migrate
 	@echo "Caseload demo: http://127.0.0.1:$(PORT)/  (sign in with a login above)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Two test processes by default (pytest-xdist, a database each; a file's tests stay together):
+# `make test TEST_WORKERS=1` runs them in one, `TEST_WORKERS=auto` one per core.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e

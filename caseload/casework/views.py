@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,8 @@ from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
 from .selectors import case_changes
 from .selectors import my_caseload as my_caseload_cases
+
+TEAMS_PER_PAGE = 50  # the organisation page's teams, a page at a time
 
 
 def _with_vacancies(teams) -> list[Team]:
@@ -95,17 +98,34 @@ def team_detail(request, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*DIRECTORS_AND_ADMINS)
 def organisation(request) -> HttpResponse:
-    """Services and their teams for a director or administrator."""
+    """Services and their teams for a director or administrator: the organisation's and each
+    service's figures (every team added up), then the teams a page at a time (`TEAMS_PER_PAGE`),
+    grouped by service, or one service's (`?service=`), so a national organisation's thousands
+    of teams cost the same page as a council's hundred."""
     teams = _with_vacancies(selectors.teams_with_staffing(request.user))
-    services: dict = {}
+    by_service: dict = {}
     for team in teams:
-        services.setdefault(team.service, []).append(team)
+        by_service.setdefault(team.service, []).append(team)
+    summaries = [(service, len(rows), _totals(rows)) for service, rows in by_service.items()]
+    chosen = next((s for s in by_service if str(s.pk) == request.GET.get("service", "")), None)
+    listed = by_service[chosen] if chosen else teams
+    page = Paginator(listed, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    totals_of = {service.pk: totals for service, _, totals in summaries}
+    groups: dict = {}
+    for team in page:
+        groups.setdefault(team.service, []).append(team)
     return render(
         request,
         "caseload/organisation.html",
         {
-            "services": [(service, rows, _totals(rows)) for service, rows in services.items()],
+            "summaries": summaries,
+            "services": [
+                (service, rows, totals_of[service.pk]) for service, rows in groups.items()
+            ],
             "totals": _totals(teams),
+            "chosen": chosen,
+            "page": page,
+            "query": f"service={chosen.pk}" if chosen else "",
         },
     )
 

@@ -210,6 +210,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Deployments sharing one Redis set their own prefix; each parallel test process
+            # (pytest-xdist names it in PYTEST_XDIST_WORKER) keeps its keys apart, as its
+            # database's ids repeat the other processes'.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="")
+            + env("PYTEST_XDIST_WORKER", default=""),
             # A web request waits a second at most for the cache (progress bars, coalescing).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, **_REDIS_SOCKET},
         }
