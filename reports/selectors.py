@@ -246,32 +246,61 @@ def _snapshot_scope(row, **extra) -> Scope:
 def report_from_snapshot(
     organisation: Organisation, *, service: Service | None = None, max_age: timedelta
 ) -> Report | None:
-    """Today's figures as the scheduled snapshot left them, when it is recent enough (two
-    queries); None when there is none, it is older than `max_age`, or a team is missing from it
-    (then the caller works the figures out live). Only the organisation and service scopes:
-    a team's dashboard is always live."""
+    """Today's figures as the scheduled snapshot left them, when it is recent enough; None when
+    there is none, it is older than `max_age`, or a team is missing from it (then the caller
+    works the figures out live). Only the organisation and service scopes: a team's dashboard
+    is always live. The organisation's figures show its services side by side, never its
+    teams, so its teams' rows are counted, not read: three queries for 25 teams or 2,500."""
     today = timezone.localdate()
-    teams = Team.objects.filter(service__organisation=organisation)
+    oldest = timezone.now() - max_age
+    snapshots = ScopeSnapshot.objects.filter(organisation=organisation, taken_on=today)
     if service is not None:
-        teams = teams.filter(service=service)
-    teams = list(teams.select_related("service").order_by("service__name", "name"))
-    keys = {f"organisation:{organisation.pk}"} | {f"team:{t.pk}" for t in teams}
-    keys |= {f"service:{t.service_id}" for t in teams}
-    rows = {
-        row.scope_key: row
-        for row in ScopeSnapshot.objects.filter(
-            organisation=organisation, taken_on=today, scope_key__in=keys
-        )
+        return _service_from_snapshot(organisation, service, snapshots, oldest)
+    services = {
+        s.pk: s
+        for s in Service.objects.filter(organisation=organisation)
+        .annotate(team_count=Count("teams"))
+        .filter(team_count__gt=0)
+        .order_by("name")
     }
-    if set(rows) != keys or min(r.taken_at for r in rows.values()) < timezone.now() - max_age:
+    fresh = snapshots.filter(scope="team", taken_at__gte=oldest).aggregate(n=Count("pk"))["n"]
+    if fresh != sum(s.team_count for s in services.values()):
+        return None  # a team is missing from the snapshot, or its row is stale
+    keys = {f"organisation:{organisation.pk}"} | {f"service:{pk}" for pk in services}
+    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
+    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
         return None
-    services: dict[int, Service] = {t.service_id: t.service for t in teams}
+    return _snapshot_report(
+        organisation,
+        rows,
+        services=[_snapshot_scope(rows[f"service:{pk}"], service=s) for pk, s in services.items()],
+        teams=[],
+    )
+
+
+def _service_from_snapshot(organisation, service, snapshots, oldest) -> Report | None:
+    """One service's figures and its teams' side by side, from the snapshot."""
+    teams = list(Team.objects.filter(service=service).select_related("service").order_by("name"))
+    keys = {f"organisation:{organisation.pk}", f"service:{service.pk}"}
+    keys |= {f"team:{t.pk}" for t in teams}
+    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
+    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
+        return None
+    return _snapshot_report(
+        organisation,
+        rows,
+        services=[_snapshot_scope(rows[f"service:{service.pk}"], service=service)],
+        teams=[_snapshot_scope(rows[f"team:{t.pk}"], service=service, team=t) for t in teams],
+    )
+
+
+def _snapshot_report(organisation, rows, *, services, teams) -> Report:
     report = Report(
         organisation=organisation,
-        on=today,
+        on=timezone.localdate(),
         organisation_scope=_snapshot_scope(rows[f"organisation:{organisation.pk}"]),
-        services=[_snapshot_scope(rows[f"service:{pk}"], service=services[pk]) for pk in services],
-        teams=[_snapshot_scope(rows[f"team:{t.pk}"], service=t.service, team=t) for t in teams],
+        services=services,
+        teams=teams,
         staff=[],
         workers={},
         loads={},
