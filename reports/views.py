@@ -25,6 +25,7 @@ from . import figures as F
 from .forms import AsOfForm
 from .models import ScopeSnapshot
 from .selectors import Report, Scope, organisation_report, report_from_snapshot
+from .services import live_figures_request, live_figures_working_since
 
 # The figures shown as columns when services or teams are compared side by side; the
 # download carries every figure.
@@ -177,7 +178,22 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "trend_charts": _trend_charts(f"trend-{scope.scope}", trend),
         "distribution": _distribution(f"distribution-{scope.scope}", scope.counts),
         "refresh_minutes": settings.RECOMPUTE_EVERY_MINUTES,
+        "working_since": live_figures_working_since(report.organisation.pk)
+        if settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES
+        else None,
     }
+
+
+def _asked_live(request, organisation) -> HttpResponse | None:
+    """`?live=1` where a schedule keeps snapshots: work the figures out in the background
+    (seconds at national size: never in the request), then show the page without `live`, which
+    says the figures are being worked out and refreshes itself until they are."""
+    if request.GET.get("live") != "1" or not settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES:
+        return None
+    live_figures_request(organisation.pk)
+    query = request.GET.copy()
+    query.pop("live")
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 def _report(request, organisation, on: date, *, service=None) -> Report:
@@ -237,6 +253,8 @@ def dashboard_organisation(request) -> HttpResponse:
     """The director's dashboard: every figure, the services side by side, trends and the
     distribution."""
     form, on = _as_of(request)
+    if asked := _asked_live(request, _organisation(request)):
+        return asked
     report = _report(request, _organisation(request), on)
     context = _page(
         request, report, report.organisation_scope, children=report.services, kind="service"
@@ -250,6 +268,8 @@ def dashboard_service(request, pk: int) -> HttpResponse:
     """One service: its figures and its teams side by side."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
+    if asked := _asked_live(request, service.organisation):
+        return asked
     report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
@@ -326,6 +346,8 @@ def evidence_pack(request, pk: int) -> HttpResponse:
     needed, with each team."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
+    if asked := _asked_live(request, service.organisation):
+        return asked
     report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
