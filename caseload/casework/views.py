@@ -183,6 +183,7 @@ def case_detail(request, pk: int) -> HttpResponse:
         {
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
+            "sees_exclusions": request.user.role in MANAGERS_AND_ABOVE or request.user.is_superuser,
             "history": case_changes(case, assessments, weight.labels),
             "weight": weight,
             "versions": weighting.weight_under_versions(case, weight),

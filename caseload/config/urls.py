@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("caseload.casework.urls")),
     path("", include("caseload.allocation.urls")),
     path("", include("caseload.flags.urls")),
+    path("", include("caseload.exclusions.urls")),
     path("people/", include("participants.urls")),
     path("weighting/", include("weighting.urls")),
     path("security/", include("security.urls")),

@@ -44,6 +44,21 @@ def test_eligibility_follows_the_brief(case_type, need, court, role, qualified, 
     assert (reason is None) == allowed, reason
 
 
+@pytest.mark.parametrize(
+    ("case_type", "need", "role", "qualified"),
+    [
+        ("child_in_need", "low", "support_worker", False),  # eligible but for the exclusion
+        ("child_protection", "high", "social_worker", True),
+        ("child_protection", "low", "support_worker", False),  # ineligible anyway
+    ],
+)
+def test_an_exclusion_makes_anyone_ineligible_and_is_said_first(case_type, need, role, qualified):
+    facts = dict(case_type=case_type, need_level=need, court="none", role=role, qualified=qualified)
+    reason = ineligibility_reason(**facts, excluded=True)
+    assert reason is not None and reason.startswith("Excluded")
+    assert not (ineligibility_reason(**facts) or "").startswith("Excluded")
+
+
 def test_the_queue_puts_high_need_first_then_case_type_then_longest_waiting():
     today = date(2026, 11, 23)
     cases = {

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from caseload.core.models import Flag, ImportRun
+from caseload.exclusions.models import Exclusion
 from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
@@ -36,6 +37,7 @@ KIND_BY_PREFIX = {
     "dashboard_service": "service",
     "evidence_pack": "service",
     "import_": "import_run",
+    "exclusion_": "exclusion",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -118,6 +120,9 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         travel_minutes=10,
         notes=f"Saw {marker}",
     )
+    exclusion = Exclusion.objects.create(
+        worker=WorkerFactory(team=team, name=f"Kept {marker}"), case=case, reason="other"
+    )
     scheme = import_run = None
     if organisation_level:
         import_run = ImportRun.objects.create(
@@ -137,6 +142,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "worker": worker.pk,
         "flag": flag.pk,
         "contact": contact.pk,
+        "exclusion": exclusion.pk,
         "scheme": scheme,
         "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
