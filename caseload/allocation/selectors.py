@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from caseload.core.choices import MANAGER_ROLES
@@ -58,11 +58,35 @@ def going(workers, *, today: date | None = None) -> dict[int, str]:
     return found
 
 
+def recent_allocations(workers, *, today: date | None = None) -> dict[int, tuple[int, int]]:
+    """For each worker, the allocations they were given that started in the last 7 and the
+    last 30 days (`rules.recent_since`), whatever became of them since. One query."""
+    today = today or timezone.localdate()
+    short, long = (rules.recent_since(today, days) for days in rules.RECENT_WINDOWS)
+    rows = (
+        Allocation.objects.filter(worker__in=list(workers), started_on__gte=long)
+        .filter(started_on__lte=today)
+        .values("worker_id")
+        .annotate(
+            recent_7=Count("pk", filter=Q(started_on__gte=short)),
+            recent_30=Count("pk"),
+        )
+    )
+    return {row["worker_id"]: (row["recent_7"], row["recent_30"]) for row in rows}
+
+
 def _holder(
-    row: loads.LoadRow, cases, excluded: dict[int, set[int]], *, can_hold: bool = True
+    row: loads.LoadRow,
+    cases,
+    excluded: dict[int, set[int]],
+    recent: dict[int, tuple[int, int]],
+    *,
+    can_hold: bool = True,
 ) -> rules.Holder:
-    """A receiving worker for planning, with the cases (of `cases`) they may hold."""
+    """A receiving worker for planning, with the cases (of `cases`) they may hold and their
+    recent new allocations (`recent_allocations`)."""
     worker = row.worker
+    recent_7, recent_30 = recent.get(worker.pk, (0, 0))
     return rules.Holder(
         worker_id=worker.pk,
         name=worker.name,
@@ -71,6 +95,8 @@ def _holder(
         promise=row.load.promise,
         capacity=row.load.capacity,
         is_manager=worker.role in MANAGER_ROLES,
+        recent_7=recent_7,
+        recent_30=recent_30,
         can_hold=(
             {c.pk for c in cases if not _ineligibility(c, worker, excluded)} if can_hold else set()
         ),
@@ -147,6 +173,7 @@ def candidates_for(
     away = going(workers)
     siblings = _siblings_holders(case)
     excluded = excluded_worker_ids([case])
+    recent = recent_allocations(workers)
     previous = set(
         case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
     )
@@ -156,6 +183,7 @@ def candidates_for(
         if worker.pk == current:
             continue
         now, after = rows[worker.pk].load, rows[worker.pk].after(points)
+        recent_7, recent_30 = recent.get(worker.pk, (0, 0))
         candidates.append(
             rules.Candidate(
                 worker_id=worker.pk,
@@ -174,6 +202,8 @@ def candidates_for(
                 team_name=worker.team.name,
                 is_manager=worker.role in MANAGER_ROLES,
                 going=away.get(worker.pk, ""),
+                recent_7=recent_7,
+                recent_30=recent_30,
             )
         )
     return CandidateList(case=case, points=points, candidates=rules.rank(candidates), wider=wider)
@@ -201,7 +231,8 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
     members = [m for m in others if m.pk not in away]
     rows = loads.worker_loads(members, organisation_id)
     excluded = excluded_worker_ids(cases)
-    holders = [_holder(rows[m.pk], cases, excluded) for m in members]
+    recent = recent_allocations(members)
+    holders = [_holder(rows[m.pk], cases, excluded, recent) for m in members]
     for case in cases:
         case.points = weighting.estimated_points(case, weights[case.pk])
     planned = [rules.PlannedCase(c.pk, c.points, c.participant.household_id) for c in cases]
@@ -293,8 +324,10 @@ def rebalance_plan(team: Team) -> RebalancePlan:
     weights = weighting.case_weights(list(cases.values()), organisation_id)
     away = going([row.worker for row in rows])
     excluded = excluded_worker_ids(cases.values())
+    recent = recent_allocations(row.worker for row in rows)
     holders = [
-        _holder(row, cases.values(), excluded, can_hold=row.worker.pk not in away) for row in rows
+        _holder(row, cases.values(), excluded, recent, can_hold=row.worker.pk not in away)
+        for row in rows
     ]
     planned = {
         row.worker.pk: [

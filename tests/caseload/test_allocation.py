@@ -338,3 +338,45 @@ def test_two_allocations_to_a_worker_at_promise_minus_one_need_an_override_for_t
     assert sum(isinstance(r, Allocation) for r in results) == 1, results
     assert sum(isinstance(r, services.OverrideNeeded) for r in results) == 1, results
     assert Case.objects.held_by(worker).count() == 15
+
+
+def test_recent_new_allocations_count_the_last_7_and_30_days_at_their_edges(team):
+    from caseload.allocation.selectors import recent_allocations
+    from tests.participants.factories import AllocationFactory
+
+    today = timezone.localdate()
+    worker = WorkerFactory(team=team)
+    for days_ago in (0, 6, 7, 29, 30):
+        case = CaseFactory(team=team, opened_on=today - timedelta(days=40))
+        AllocationFactory(
+            case=case,
+            worker=worker,
+            started_on=today - timedelta(days=days_ago),
+            ended_on=today if days_ago else None,
+        )
+    assert recent_allocations([worker], today=today) == {worker.pk: (2, 4)}
+
+
+def test_the_allocate_page_shows_recent_allocations_and_gives_ties_to_the_one_with_fewer(
+    client_for, team, manager, outsider_manager
+):
+    from tests.participants.factories import AllocationFactory
+
+    today = timezone.localdate()
+    lately = WorkerFactory(team=team, name="Aaron Lately")
+    WorkerFactory(team=team, name="Zoe Quiet")
+    for _ in range(3):  # three closed cases this week: no load now, but new work lately
+        case = CaseFactory(team=team, opened_on=today - timedelta(days=3))
+        AllocationFactory(case=case, worker=lately, started_on=today - timedelta(days=2))
+        case.status, case.closed_on = "closed", today
+        case.save()
+    case = CaseFactory(team=team)
+    response = client_for(manager).get(reverse("case_allocate", args=[case.pk]))
+    names = [c.name for c in response.context["found"].candidates]
+    assert names.index("Zoe Quiet") < names.index("Aaron Lately")
+    page = response.content.decode()
+    assert "New allocations, last 30 days" in page and "New allocations, last 7 days" in page
+    assert '<td class="num">3</td><td class="num">3</td>' in page
+    assert client_for(outsider_manager).get(
+        reverse("case_allocate", args=[case.pk])
+    ).status_code in (403, 404)
