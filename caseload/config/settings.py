@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "caseload.core",
     "caseload.exclusions",
+    "caseload.transfers",
     "caseload.imports",
     "caseload.demo",
     "participants",

@@ -1,11 +1,9 @@
 """Allocation against the database: the queue, overrides, escalation, leavers, rebalancing,
 who may do it, and two managers at once on real PostgreSQL."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from caseload.casework import services as casework_services
 from caseload.core.models import Allocation, CapacityReduction, Case, Worker
 from tests.caseload.factories import WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -280,36 +279,13 @@ def test_rebalancing_moves_a_households_cases_together_and_shows_every_load_afte
     assert client_for(outsider_manager).get(url).status_code in (403, 404)
 
 
-def _race(functions):
-    """Run functions at the same moment in threads with their own connections."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        close_old_connections()
-        barrier.wait()
-        try:
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each got
-            results[index] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_managers_allocating_one_case_at_once_make_exactly_one_allocation(
     require_postgres, team, manager
 ):
     case = CaseFactory(team=team)
     first, second = WorkerFactory(team=team, name="First"), WorkerFactory(team=team, name="Second")
-    results = _race(
+    results = race(
         [
             lambda: services.allocation_create(case=case, worker=first, by=manager),
             lambda: services.allocation_create(case=case, worker=second, by=manager),
@@ -329,7 +305,7 @@ def test_two_allocations_to_a_worker_at_promise_minus_one_need_an_override_for_t
     worker = WorkerFactory(team=team, name="Nearly Full")
     _fill(worker, 14)
     cases = [CaseFactory(team=team), CaseFactory(team=team)]
-    results = _race(
+    results = race(
         [
             lambda: services.allocation_create(case=cases[0], worker=worker, by=manager),
             lambda: services.allocation_create(case=cases[1], worker=worker, by=manager),
