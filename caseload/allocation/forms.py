@@ -22,7 +22,10 @@ class AllocateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["worker"].choices = [(c.worker_id, c.name) for c in candidates if c.eligible]
         reasons = [
-            c for c in AllocationReason.choices if (c[0] != AllocationReason.NEW) == reallocating
+            c
+            for c in AllocationReason.choices
+            if (c[0] != AllocationReason.NEW) == reallocating
+            and c[0] != AllocationReason.TRANSFER  # set by accepting a transfer only
         ]
         self.fields["reason"].choices = reasons
         self.fields["reason"].initial = reasons[0][0]

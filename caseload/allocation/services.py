@@ -15,6 +15,7 @@ from caseload.core.choices import AllocationReason
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Allocation, Case, User, Worker
 from caseload.core.recompute import request_team_recompute
+from caseload.exclusions.selectors import is_excluded
 from weighting import loads, scoring
 from weighting import selectors as weighting
 
@@ -46,13 +47,15 @@ def _load_after(case: Case, worker: Worker) -> tuple[scoring.WorkerLoad, int]:
 
 
 def check_allocation(case: Case, worker: Worker, *, override_reason: str, on: date) -> None:
-    """Refuse an ineligible holder; ask for a written reason to go above promise or bandwidth."""
+    """Refuse an ineligible or excluded holder; ask for a written reason to go above promise or
+    bandwidth."""
     reason = ineligibility_reason(
         case_type=case.case_type,
         need_level=case.need_level,
         court=case.court,
         role=worker.role,
         qualified=worker.qualified,
+        excluded=is_excluded(case, worker),
     )
     if reason:
         raise AllocationError(f"{worker.name} cannot hold this case: {reason}")

@@ -15,7 +15,7 @@ from caseload.core.selectors import case_for_user
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import AllocateForm, MovesForm
 
 
@@ -84,6 +84,7 @@ def case_allocate(request, pk: int) -> HttpResponse:
             "form": form,
             "reallocating": reallocating,
             "horizon_days": settings.ALLOCATION_HORIZON_DAYS,
+            "fairness_band": rules.FAIRNESS_BAND_POINTS,
         },
     )
 

@@ -4,6 +4,7 @@ caseload with each case's visit status."""
 from caseload.core.history import HistoryRow, history_rows
 from caseload.core.models import Case
 from caseload.core.selectors import current_allocations
+from caseload.transfers.selectors import case_transfer_history
 from participants.selectors import sort_by_due, with_visit_status
 
 
@@ -26,9 +27,11 @@ def my_caseload(user, *, sort: str = "") -> list[Case]:
 
 def case_changes(case: Case, assessments: list, labels: dict) -> list[HistoryRow]:
     """Everything that changed about a case, newest first: its own fields, before and after,
-    and each proposal and agreement of its factors, with what changed from the factors that
-    counted before. `assessments` are `weighting.selectors.case_assessment_history` rows."""
+    each step of its transfers between teams, and each proposal and agreement of its factors,
+    with what changed from the factors that counted before. `assessments` are
+    `weighting.selectors.case_assessment_history` rows."""
     rows = history_rows(case.history.all(), hidden=("needs_reallocation", "waiting_since"))
+    rows += case_transfer_history(case)
     counted: list = []
     for assessment in sorted(assessments, key=lambda a: (a.proposed_at, a.pk)):
         rows.append(

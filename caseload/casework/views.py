@@ -19,6 +19,7 @@ from caseload.core.access import (
 from caseload.core.forms import add_service_errors
 from caseload.core.models import Case, Team, Worker
 from caseload.core.staffing import added_up
+from caseload.transfers import selectors as transfers
 from participants.models import Participant
 from reports.selectors import breach_history
 from security.audit import audit_record, audit_view
@@ -91,6 +92,7 @@ def team_detail(request, pk: int) -> HttpResponse:
             "queue_size": team.cases.in_queue().count(),
             "can_allocate": manages_team(request.user, team.pk),
             "open_flags": team.flags.open().count(),
+            "transfers": transfers.pending_for_team(team),
         },
     )
 
@@ -203,6 +205,9 @@ def case_detail(request, pk: int) -> HttpResponse:
         {
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
+            "sees_exclusions": request.user.role in MANAGERS_AND_ABOVE or request.user.is_superuser,
+            "can_transfer": case.is_open and manages_team(request.user, case.team_id),
+            "transfer_pending": bool(transfers.pending_case_ids([case.pk])),
             "history": case_changes(case, assessments, weight.labels),
             "weight": weight,
             "versions": weighting.weight_under_versions(case, weight),

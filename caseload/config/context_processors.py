@@ -11,6 +11,7 @@ _NAV = {
         ("My teams", "team_list"),
         ("My caseload", "my_caseload"),
         ("People", "participant_list"),
+        ("Transfers", "transfers"),
         ("Weighting", "scheme"),
     ],
     AccessRole.DIRECTOR: [

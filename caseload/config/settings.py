@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "caseload.core",
+    "caseload.exclusions",
+    "caseload.transfers",
     "caseload.imports",
     "caseload.demo",
     "participants",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("caseload.casework.urls")),
     path("", include("caseload.allocation.urls")),
     path("", include("caseload.flags.urls")),
+    path("", include("caseload.exclusions.urls")),
+    path("", include("caseload.transfers.urls")),
     path("people/", include("participants.urls")),
     path("weighting/", include("weighting.urls")),
     path("security/", include("security.urls")),

@@ -108,6 +108,7 @@ class AllocationReason(models.TextChoices):
     LEAVER = "leaver", "Worker leaving or absent"
     REBALANCE = "rebalance", "Rebalancing the team"
     WORKER_REQUEST = "worker_request", "Worker request"
+    TRANSFER = "transfer", "Transferred from another team"
     OTHER = "other", "Other"
 
 

@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 
 from caseload.core.models import Flag, ImportRun
+from caseload.exclusions.models import Exclusion
+from caseload.transfers.models import Transfer, TransferCase
 from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
@@ -36,6 +38,8 @@ KIND_BY_PREFIX = {
     "dashboard_service": "service",
     "evidence_pack": "service",
     "import_": "import_run",
+    "exclusion_": "exclusion",
+    "transfer_": "transfer",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -74,6 +78,7 @@ NO_OBJECT_PAGES = {
     "dashboard_organisation_export",
     "import_list",
     "import_template",
+    "transfers",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
@@ -118,6 +123,13 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         travel_minutes=10,
         notes=f"Saw {marker}",
     )
+    exclusion = Exclusion.objects.create(
+        worker=WorkerFactory(team=team, name=f"Kept {marker}"), case=case, reason="other"
+    )
+    # A pending transfer out of the world's team to a third team: nobody outside sees it.
+    third = TeamFactory(service=team.service, name=f"Third {marker}")
+    transfer = Transfer.objects.create(from_team=team, to_team=third, reason="other")
+    TransferCase.objects.create(transfer=transfer, case=case)
     scheme = import_run = None
     if organisation_level:
         import_run = ImportRun.objects.create(
@@ -137,6 +149,8 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "worker": worker.pk,
         "flag": flag.pk,
         "contact": contact.pk,
+        "exclusion": exclusion.pk,
+        "transfer": transfer.pk,
         "scheme": scheme,
         "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
