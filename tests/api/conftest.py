@@ -18,9 +18,13 @@ def token_for(db):
 
 @pytest.fixture
 def api_for(token_for):
-    """A client with no session that sends the user's token: `api_for(user).get(...)`."""
+    """A client with no session that sends the user's token: `api_for(user).get(...)` (one
+    token per user per test)."""
+    clients: dict = {}
 
     def client(user):
-        return Client(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        if user.pk not in clients:
+            clients[user.pk] = Client(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        return clients[user.pk]
 
     return client
