@@ -69,8 +69,10 @@ class ListEndpoint(Endpoint, generics.ListAPIView):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
-def _service_errors(error: ValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as a 400 naming the fields (or `non_field_errors`)."""
+def _service_errors(
+    error: ValidationError, field: str = "non_field_errors"
+) -> serializers.ValidationError:
+    """A service's ValidationError as a 400 naming the fields it names, else `field`."""
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(
             {
@@ -78,7 +80,7 @@ def _service_errors(error: ValidationError) -> serializers.ValidationError:
                 for field, errors in error.error_dict.items()
             }
         )
-    return serializers.ValidationError({"non_field_errors": error.messages})
+    return serializers.ValidationError({field: error.messages})
 
 
 # --- Who am I, and the scheme ------------------------------------------------------------------
@@ -259,7 +261,7 @@ class FactorsProposeView(Endpoint):
                 case=case, by=request.user, choices=choices
             )
         except ValidationError as error:
-            raise _service_errors(error) from None
+            raise _service_errors(error, "choices") from None
         audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="factors")
         weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
         body = {
