@@ -40,6 +40,23 @@ def _axes_off_unless_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _api_rates_off_unless_asked(request, settings):
+    """The API's rate limits count in the cache, which outlives a test: lift them, except in
+    tests that ask for the `api_rates_on` fixture (which start from an empty count)."""
+    if "api_rates_on" in request.fixturenames:
+        from django.core.cache import cache
+
+        cache.clear()
+        return
+    settings.API_RATES = {"user": None, "anon": None}
+
+
+@pytest.fixture
+def api_rates_on():
+    """The API's rate limits are enforced in this test."""
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(request, monkeypatch):
     """Tests sign in with `client.force_login`: treat those sessions as having passed the
     two-factor step, except in tests that ask for the `two_factor_on` fixture."""

@@ -17,7 +17,7 @@ from caseload.core.access import (
     role_required,
 )
 from caseload.core.forms import add_service_errors
-from caseload.core.models import Case, Team, Worker
+from caseload.core.models import Team, Worker
 from caseload.core.staffing import added_up
 from caseload.transfers import selectors as transfers
 from participants.models import Participant
@@ -29,7 +29,7 @@ from weighting import selectors as weighting
 
 from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
-from .selectors import case_changes
+from .selectors import can_see_caseload, case_changes, worker_caseload, worker_for_user
 from .selectors import my_caseload as my_caseload_cases
 
 TEAMS_PER_PAGE = 50  # the organisation page's teams, a page at a time
@@ -135,20 +135,10 @@ def organisation(request) -> HttpResponse:
 @require_GET
 def worker_detail(request, pk: int) -> HttpResponse:
     """A worker's page, for themselves and for those who may see their team."""
-    worker = get_object_or_404(
-        Worker.objects.visible_to(request.user).select_related("team__service", "user"), pk=pk
-    )
-    if request.user.is_caseworker and worker.user_id != request.user.pk:
+    worker = worker_for_user(request.user, pk)
+    if not can_see_caseload(request.user, worker):
         return render(request, "403.html", status=403)
-    organisation_id = worker.team.service.organisation_id
-    row = loads.worker_loads([worker], organisation_id)[worker.pk]
-    held = loads.held_case_ids([worker]).get(worker.pk, [])
-    cases = list(
-        Case.objects.filter(pk__in=held).select_related("participant").order_by("opened_on")
-    )
-    weights = weighting.case_weights(cases, organisation_id)
-    for case in cases:
-        case.weight = weights[case.pk]
+    row, cases = worker_caseload(worker)
     return render(
         request,
         "caseload/worker_detail.html",

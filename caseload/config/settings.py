@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "caseload.core",
     "caseload.exclusions",
     "caseload.transfers",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "weighting",
     "reports",
     "security",
+    "caseload.api",
 ]
 
 MIDDLEWARE = [
@@ -404,3 +409,56 @@ IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=500)
 # An import waiting for a worker, or being checked or imported, with no sign of life for this
 # long has stopped: it is marked failed, and can be checked again from its page.
 IMPORT_STALE_MINUTES = env.float("IMPORT_STALE_MINUTES", default=5)
+
+# The REST API (/api/, docs/decisions/0015-api.md). Clients send `Authorization: Token …` with a
+# token made on the user's API tokens page or by `manage.py api_token`; only its hash is kept.
+# API_TOKEN_DAYS: how long a new token lasts (0: until revoked). API_RATE_USER and
+# API_RATE_ANONYMOUS: requests allowed per user, and per address without a valid token, counted
+# in the cache (Redis when REDIS_URL is set).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+API_RATES = {
+    "user": env("API_RATE_USER", default="120/minute"),
+    "anon": env("API_RATE_ANONYMOUS", default="20/minute"),
+}
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+KNOX_TOKEN_MODEL = "api.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS) if API_TOKEN_DAYS else None,
+    "TOKEN_PREFIX": "caseload_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["caseload.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "caseload.api.authentication.UserThrottle",
+        "caseload.api.authentication.AnonymousThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "caseload.api.pagination.Pages",
+    "PAGE_SIZE": PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Caseload API",
+    "DESCRIPTION": (
+        "Weighted caseloads for a council's teams: teams and their members' loads, a worker's "
+        "caseload, cases and their weights, the allocation queue and the figures on a date; "
+        "log contacts and propose case factors. Every answer is scoped to the token's user "
+        "exactly as the pages are. Send `Authorization: Token <your token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "caseload.core.choices.CaseStatus",
+        "BandwidthStatusEnum": "weighting.scoring.BandwidthStatus",
+    },
+}

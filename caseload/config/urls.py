@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
     path("", include("participants.contact_urls")),
+    path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from caseload.api.services import api_token_create
 from caseload.core.models import Flag, ImportRun
 from caseload.exclusions.models import Exclusion
 from caseload.transfers.models import Transfer, TransferCase
@@ -40,6 +41,9 @@ KIND_BY_PREFIX = {
     "import_": "import_run",
     "exclusion_": "exclusion",
     "transfer_": "transfer",
+    "api_team_": "team",
+    "api_worker_": "worker",
+    "api_case_": "case",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -79,7 +83,19 @@ NO_OBJECT_PAGES = {
     "import_list",
     "import_template",
     "transfers",
+    "api_schema",
+    "api_docs",
+    "api_me",
+    "api_scheme",
+    "api_team_list",
+    "api_case_list",
+    "api_figures",
+    "api_tokens",
+    "api_token_revoke",
 }
+# The API's endpoints take a token, not the session: the walk sends the user's (docs and schema
+# are pages, and take the session).
+API_PAGES = {"api_schema", "api_docs"}
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
 
@@ -172,6 +188,15 @@ def _fill(name: str, route: str, objects: dict) -> str | None:
     return f"{path}?{query}" if query else path
 
 
+def _as(user, name: str, path: str, tokens: dict) -> dict:
+    """Request headers for the route: the user's API token on an API endpoint, else none."""
+    if not path.startswith("/api/") or name in API_PAGES:
+        return {}
+    if user.pk not in tokens:
+        tokens[user.pk] = api_token_create(user=user, name="Walk", by=None)[1]
+    return {"HTTP_AUTHORIZATION": f"Token {tokens[user.pk]}"}
+
+
 def test_every_url_pattern_is_mapped_to_what_it_is_about():
     unmapped = []
     for name, route in ROUTES:
@@ -222,6 +247,7 @@ def test_every_page_refuses_objects_from_another_team_or_organisation(
     if not user.sees_whole_organisation:
         foreign.append(other_team_objects)
     failures = []
+    tokens: dict = {}
     for objects in foreign:
         for name, route in ROUTES:
             path = _fill(name, route, objects)
@@ -229,7 +255,7 @@ def test_every_page_refuses_objects_from_another_team_or_organisation(
                 continue
             has_object = path != route or name in QUERY_OBJECTS
             for method in ("get", "post"):
-                response = getattr(client, method)(path)
+                response = getattr(client, method)(path, **_as(user, name, path, tokens))
                 if has_object and response.status_code not in REFUSED:
                     failures.append(f"{method.upper()} {path} ({name}) → {response.status_code}")
                     continue
@@ -249,6 +275,7 @@ def test_every_page_that_shows_a_person_or_case_writes_an_audit_row(
     client.force_login(user)
     objects = _world(caseworker.worker.team, marker="Ownteamson")
     shown = 0
+    tokens: dict = {}
     for name, route in ROUTES:
         kinds = {_kind_for(name, m.group("name")) for m in _PARAM.finditer(route)}
         kinds |= set(QUERY_OBJECTS.get(name, {}).values())
@@ -258,7 +285,7 @@ def test_every_page_that_shows_a_person_or_case_writes_an_audit_row(
         if path is None:
             continue
         before = AuditEvent.objects.filter(subject_id=objects["participant"]).count()
-        response = client.get(path)
+        response = client.get(path, **_as(user, name, path, tokens))
         if response.status_code != 200:
             continue
         shown += 1
