@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "caseload.core",
     "caseload.imports",
     "caseload.demo",
+    "caseload.checkins",
     "participants",
     "weighting",
     "reports",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("security/", include("participants.access_urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
+    path("checkins/", include("caseload.checkins.urls")),
     path("", include("participants.contact_urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -74,6 +74,8 @@ NO_OBJECT_PAGES = {
     "dashboard_organisation_export",
     "import_list",
     "import_template",
+    "checkin_list",
+    "checkin_create",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
