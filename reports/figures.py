@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from caseload.checkins.choices import Manageability
 from caseload.core.choices import MANAGER_ROLES
 from caseload.core.staffing import team_staffing
 from weighting import scoring
@@ -34,6 +35,9 @@ FIELDS = (
     "cases_unallocated",
     "median_days_unallocated",
     "overdue_visits",
+    "share_checkins_manageable",
+    "share_checkins_stretched",
+    "share_checkins_unmanageable",
     "workers",
     "case_holding_fte",
     "cases_allocated",
@@ -68,6 +72,9 @@ LABELS = {
     "cases_unallocated": ("Open cases unallocated", "count"),
     "median_days_unallocated": ("Median days unallocated", "days"),
     "overdue_visits": ("Cases with a visit overdue", "count"),
+    "share_checkins_manageable": ("Say their caseload is manageable", "share"),
+    "share_checkins_stretched": ("Say their caseload is stretched", "share"),
+    "share_checkins_unmanageable": ("Say their caseload is unmanageable", "share"),
     "workers": ("Workers in post", "count"),
     "case_holding_fte": ("Case-holding FTE", "fte"),
     "cases_allocated": ("Open cases allocated", "count"),
@@ -97,6 +104,7 @@ class StaffRow:
     open_cases: int
     load: scoring.WorkerLoad | None = None
     band: scoring.Band | None = None
+    checkin: str | None = None  # their latest "is my caseload manageable?" answer still counting
 
     @property
     def holds_cases(self) -> bool:
@@ -162,6 +170,7 @@ def scope_figures(
     in_post = [s for s in staff if s.in_post and s.load is not None]
     loads = [(s.load, s.band) for s in in_post if s.load is not None and s.band is not None]
 
+    answers = [s.checkin for s in in_post if s.checkin]
     qualified_cases = sum(s.open_cases for s in qualified)
     qualified_fte = _total(s.fte for s in qualified)
     unallocated = len(waiting)
@@ -200,6 +209,11 @@ def scope_figures(
         "cases_unallocated": unallocated,
         "median_days_unallocated": _median([w.days_waiting for w in waiting]),
         "overdue_visits": overdue_visits,
+        "share_checkins_manageable": _share(answers.count(Manageability.MANAGEABLE), len(answers)),
+        "share_checkins_stretched": _share(answers.count(Manageability.STRETCHED), len(answers)),
+        "share_checkins_unmanageable": _share(
+            answers.count(Manageability.UNMANAGEABLE), len(answers)
+        ),
         "workers": len(in_post),
         "case_holding_fte": _round(_total(s.fte for s in holders), RATIO),
         "cases_allocated": sum(counts),

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from caseload.checkins.selectors import latest_answer_by_worker
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
 from caseload.core.staffing import Staffing, added_up, team_staffing
@@ -116,7 +117,9 @@ def _staff(teams: list[Team], organisation_id, on: date):
         .annotate(is_in_post=ExpressionWrapper(in_post_on(on), output_field=BooleanField()))
         .order_by("pk")
     )
-    loads = worker_loads(workers, organisation_id, on, team_ids=[team.pk for team in teams])
+    team_ids = [team.pk for team in teams]
+    loads = worker_loads(workers, organisation_id, on, team_ids=team_ids)
+    answers = latest_answer_by_worker(team_ids, on)
     service_of = {team.pk: team.service_id for team in teams}
     rows = []
     for worker in workers:
@@ -135,6 +138,7 @@ def _staff(teams: list[Team], organisation_id, on: date):
                 open_cases=load_row.load.open_cases,
                 load=load_row.load if in_post else None,
                 band=load_row.band if in_post else None,
+                checkin=answers.get(worker.pk) if in_post else None,
             )
         )
     return rows, {w.pk: w for w in workers}, loads

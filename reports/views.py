@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from caseload.checkins.choices import Manageability
+from caseload.checkins.selectors import monthly_shares
 from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
 from caseload.core.choices import WorkerRole
 from caseload.core.models import Flag, Service, Team
@@ -159,10 +161,38 @@ def _distribution(chart_id: str, counts: list[int]) -> dict:
     }
 
 
+def _scope_team_ids(report: Report, scope: Scope) -> list[int]:
+    if scope.scope == "team":
+        return [scope.pk]
+    if scope.scope == "service":
+        return [t.pk for t in report.teams if t.team is not None and t.team.service_id == scope.pk]
+    return [t.pk for t in report.teams]
+
+
+def _checkins(report: Report, scope: Scope, trend: list[dict]) -> dict:
+    """ "Is my caseload manageable?" month by month (one query), beside the share measured
+    above bandwidth in the same month (from the trend)."""
+    above = {
+        (p["on"].year, p["on"].month): p["figures"].get("share_above_bandwidth") for p in trend
+    }
+    shares = monthly_shares(_scope_team_ids(report, scope), report.on)
+    return {
+        "shares": [(row, above.get((row.month.year, row.month.month))) for row in shares],
+        "trend_above": True,
+        "svg": charts.line_chart(
+            f"checkins-{scope.scope}",
+            [(row.month.strftime("%b %Y"), row.share_unmanageable) for row in shares],
+            title="Workers answering who say their caseload is unmanageable, last 12 months",
+            percent=True,
+        ),
+    }
+
+
 def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind: str) -> dict:
     rows, sort, query = _sorted(children, request)
     trend = _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
     return {
+        "checkins": _checkins(report, scope, trend),
         "report": report,
         "scope": scope,
         "figure_rows": _figure_rows(scope),
@@ -306,6 +336,7 @@ def _members(report: Report, team: Team) -> list[dict]:
                 "above_bandwidth": load.status is scoring.BandwidthStatus.ABOVE,
                 "headroom": load.headroom,
                 "open_flags": flags.get(worker.pk, 0),
+                "checkin": staff.checkin and Manageability(staff.checkin),
             }
         )
     members.sort(key=lambda m: (not m["above_promise"], -m["open_cases"], m["worker"].name))

@@ -262,3 +262,40 @@ def overdue_visit_counts_case_by_case(teams, organisation_id, on: date) -> dict[
         if status.is_overdue:
             counts[team_id] += 1
     return counts
+
+
+def checkin_conditions(team: Team) -> list[Condition]:
+    """The check-in flags, worker by worker: the latest answer still counting is unmanageable,
+    and the one before was too, or the load then was not above band."""
+    from caseload.checkins.models import CheckIn
+    from caseload.checkins.rules import counts_since
+
+    since = counts_since(timezone.localdate())
+    conditions = []
+    for worker in team.workers.in_post():
+        answers = list(CheckIn.objects.filter(worker=worker).order_by("-answered_on", "-pk")[:2])
+        if not answers or answers[0].answer != "unmanageable" or answers[0].answered_on < since:
+            continue
+        last = answers[0]
+        key = f"worker:{worker.pk}"
+        if len(answers) == 2 and answers[1].answer == "unmanageable":
+            conditions.append(
+                Condition(
+                    FlagKind.CHECKIN_UNMANAGEABLE_TWICE,
+                    key,
+                    worker_id=worker.pk,
+                    detail="Unmanageable in the last two check-ins "
+                    f"(latest {last.answered_on:%d/%m/%Y})",
+                )
+            )
+        if last.bandwidth_status != "above":
+            conditions.append(
+                Condition(
+                    FlagKind.CHECKIN_UNMANAGEABLE_IN_BAND,
+                    key,
+                    worker_id=worker.pk,
+                    detail=f"Said unmanageable on {last.answered_on:%d/%m/%Y}; "
+                    f"measured {last.bandwidth_status} band",
+                )
+            )
+    return conditions

@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caseload.checkins.selectors import checkin_due
 from caseload.core import once, selectors
 from caseload.core.access import (
     DIRECTORS_AND_ADMINS,
@@ -178,7 +179,14 @@ def my_caseload(request) -> HttpResponse:
             case.weight = weights[case.pk]
         load = loads.worker_loads([worker], organisation_id)[worker.pk]
     return render(
-        request, "caseload/my_caseload.html", {"cases": cases, "worker": worker, "load": load}
+        request,
+        "caseload/my_caseload.html",
+        {
+            "cases": cases,
+            "worker": worker,
+            "load": load,
+            "checkin_due": worker is not None and checkin_due(worker),
+        },
     )
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "caseload.transfers",
     "caseload.imports",
     "caseload.demo",
+    "caseload.checkins",
     "participants",
     "weighting",
     "reports",

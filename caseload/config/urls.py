@@ -17,6 +17,7 @@ urlpatterns = [
     path("security/", include("participants.access_urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
+    path("checkins/", include("caseload.checkins.urls")),
     path("", include("participants.contact_urls")),
     path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),

@@ -122,6 +122,14 @@ class FlagKind(models.TextChoices):
     ASSESSMENT_STALE = "assessment_stale", "Case factors stale"
     ASSESSMENT_NEEDS_REVIEW = "assessment_needs_review", "Case factors need review"
     NEEDS_REALLOCATION = "needs_reallocation", "Needs reallocation"
+    CHECKIN_UNMANAGEABLE_TWICE = (
+        "checkin_unmanageable_twice",
+        "Said unmanageable twice in a row",
+    )
+    CHECKIN_UNMANAGEABLE_IN_BAND = (
+        "checkin_unmanageable_in_band",
+        "Says unmanageable while not above band",
+    )
 
 
 WORKER_FLAGS = (FlagKind.ABOVE_PROMISE, FlagKind.ABOVE_BANDWIDTH)

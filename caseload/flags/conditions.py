@@ -14,10 +14,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from caseload.checkins import rules as checkin_rules
+from caseload.checkins.choices import Manageability
+from caseload.checkins.models import CheckIn
 from caseload.core.choices import CaseStatus, FlagKind
 from caseload.core.dates import end_of_day
 from caseload.core.models import Case, Worker
@@ -58,16 +61,20 @@ def _cases_in_scope(organisation_id, team_ids):
     return cases.filter(team_id__in=team_ids)
 
 
-def worker_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
-    """Above promise and above bandwidth for every worker in post, by team."""
+def _workers_in_scope(organisation_id, team_ids):
     workers = Worker.objects.in_post()
     if team_ids is None:
-        workers = workers.filter(team__service__organisation_id=organisation_id)
-    else:
-        workers = workers.filter(team_id__in=team_ids)
+        return workers.filter(team__service__organisation_id=organisation_id)
+    return workers.filter(team_id__in=team_ids)
+
+
+def worker_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Above promise and above bandwidth for every worker in post, by team."""
     workers = [
         WorkerFacts(*row)
-        for row in workers.order_by("team_id", "role", "name").values_list(*WorkerFacts._fields)
+        for row in _workers_in_scope(organisation_id, team_ids)
+        .order_by("team_id", "role", "name")
+        .values_list(*WorkerFacts._fields)
     ]
     rows = loads.worker_loads(workers, organisation_id, team_ids=team_ids)
     conditions: dict[int, list[Condition]] = defaultdict(list)
@@ -203,7 +210,59 @@ def visit_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition
     return conditions
 
 
-BUILDERS = (worker_conditions, case_conditions, assessment_conditions, visit_conditions)
+def checkin_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """ "Is my caseload manageable?": a worker whose latest answer (still counting, see
+    `checkins.rules`) is unmanageable and whose answer before it was too, or who said
+    unmanageable when their measured load was not above band. Only those workers leave the
+    database."""
+    since = checkin_rules.counts_since(timezone.localdate())
+    answers = CheckIn.objects.filter(worker=OuterRef("pk")).order_by("-answered_on", "-pk")
+    rows = (
+        _workers_in_scope(organisation_id, team_ids)
+        .annotate(
+            last_answer=Subquery(answers.values("answer")[:1]),
+            last_on=Subquery(answers.values("answered_on")[:1]),
+            last_status=Subquery(answers.values("bandwidth_status")[:1]),
+            previous_answer=Subquery(answers.values("answer")[1:2]),
+        )
+        .filter(last_answer=Manageability.UNMANAGEABLE, last_on__gte=since)
+        .filter(
+            Q(previous_answer=Manageability.UNMANAGEABLE) | ~Q(last_status=BandwidthStatus.ABOVE)
+        )
+        .order_by("pk")
+        .values_list("pk", "team_id", "last_on", "last_status", "previous_answer")
+    )
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for pk, team_id, last_on, last_status, previous_answer in rows:
+        key = f"worker:{pk}"
+        if previous_answer == Manageability.UNMANAGEABLE:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.CHECKIN_UNMANAGEABLE_TWICE,
+                    key,
+                    worker_id=pk,
+                    detail=f"Unmanageable in the last two check-ins (latest {last_on:%d/%m/%Y})",
+                )
+            )
+        if last_status != BandwidthStatus.ABOVE:
+            conditions[team_id].append(
+                Condition(
+                    FlagKind.CHECKIN_UNMANAGEABLE_IN_BAND,
+                    key,
+                    worker_id=pk,
+                    detail=f"Said unmanageable on {last_on:%d/%m/%Y}; measured {last_status} band",
+                )
+            )
+    return conditions
+
+
+BUILDERS = (
+    worker_conditions,
+    case_conditions,
+    assessment_conditions,
+    visit_conditions,
+    checkin_conditions,
+)
 
 
 def organisation_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:

@@ -362,8 +362,9 @@ def test_the_dashboards_make_the_same_number_of_queries_for_a_bigger_organisatio
 
 
 # Loads are summed by the database (weighting.loads.worker_totals); the applicable scheme
-# versions are read in one query (weighting.selectors.schemes_for).
-PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 14, 15, 17
+# versions are read in one query (weighting.selectors.schemes_for). The check-ins add two: the
+# latest answers for the shares and the answers month by month.
+PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 16, 17, 19
 
 
 def test_take_snapshots_fills_month_ends_and_refuses_a_silly_number(team):
@@ -467,4 +468,4 @@ def test_without_a_schedule_the_dashboards_are_always_live(client_for, director,
     )
 
 
-PINNED_FROM_SNAPSHOT = 8
+PINNED_FROM_SNAPSHOT = 9  # the snapshot's scopes, and the check-ins month by month

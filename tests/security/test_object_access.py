@@ -92,6 +92,8 @@ NO_OBJECT_PAGES = {
     "api_figures",
     "api_tokens",
     "api_token_revoke",
+    "checkin_list",
+    "checkin_create",
 }
 # The API's endpoints take a token, not the session: the walk sends the user's (docs and schema
 # are pages, and take the session).
