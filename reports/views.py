@@ -29,23 +29,48 @@ from .models import ScopeSnapshot
 from .selectors import Report, Scope, organisation_report, report_from_snapshot
 from .services import live_figures_request, live_figures_working_since
 
-# The figures shown as columns when services or teams are compared side by side; the
-# download carries every figure.
-COLUMNS = (
-    "caseload_per_fte",
-    "practitioner_caseload_per_fte",
-    "caseload_per_fte_incl_unallocated",
-    "median_caseload",
-    "max_caseload",
-    "share_20_plus",
-    "share_25_plus",
-    "share_above_promise",
-    "share_above_bandwidth",
-    "fte_needed",
-    "cases_unallocated",
-    "overdue_visits",
-    "workers",
+# The figures shown as columns when services or teams are compared side by side, in groups under
+# a shared heading, each with the short heading it has there (soft hyphens where a word may
+# break; the full label is its title); the download carries every figure.
+COLUMN_GROUPS = (
+    (
+        "Cases per FTE",
+        (
+            ("caseload_per_fte", "DfE method"),
+            ("practitioner_caseload_per_fte", "Practi\u00adtioners"),
+            ("all_staff_caseload_per_fte", "All case holders"),
+            ("caseload_per_fte_incl_unallocated", "With un\u00adallocated"),
+            ("vacancy_adjusted_caseload_per_fte", "Vacancy-adjusted"),
+            (
+                "vacancy_adjusted_incl_unallocated_per_fte",
+                "Vacancy-adjusted, with un\u00adallocated",
+            ),
+        ),
+    ),
+    (
+        "Caseloads held",
+        (
+            ("median_caseload", "Median"),
+            ("max_caseload", "Highest"),
+            ("share_20_plus", "20 or more"),
+            ("share_25_plus", "25 or more"),
+        ),
+    ),
+    (
+        "Workers above",
+        (("share_above_promise", "Promise"), ("share_above_bandwidth", "Bandwidth")),
+    ),
+    (
+        "Staff and waiting work",
+        (
+            ("fte_needed", "FTE needed"),
+            ("cases_unallocated", "Un\u00adallocated cases"),
+            ("overdue_visits", "Visits overdue"),
+            ("workers", "Workers"),
+        ),
+    ),
 )
+COLUMNS = tuple(field for _, columns in COLUMN_GROUPS for field, _ in columns)
 HEADLINES = ("caseload_per_fte", "share_above_promise", "cases_unallocated", "fte_needed")
 TRENDS = (
     ("caseload_per_fte", False),
@@ -99,21 +124,26 @@ def _sorted(rows: list[Scope], request) -> tuple[list[Scope], str, str]:
 
 
 def _headers(sort: str) -> list[dict]:
-    """Column headers with the link that sorts by each (descending first, then ascending)."""
-    headers = []
-    for name in COLUMNS:
-        current = sort.lstrip("-") == name
-        descending = sort.startswith("-")
-        headers.append(
-            {
-                "field": name,
-                "label": F.LABELS[name][0],
-                "kind": F.LABELS[name][1],
-                "sorted": ("descending" if descending else "ascending") if current else "",
-                "next": name if current and descending else f"-{name}",
-            }
-        )
-    return headers
+    """Column groups, each with its columns' headers and the link that sorts by each
+    (descending first, then ascending)."""
+    descending = sort.startswith("-")
+    groups = []
+    for group, columns in COLUMN_GROUPS:
+        headers = []
+        for name, short in columns:
+            current = sort.lstrip("-") == name
+            headers.append(
+                {
+                    "field": name,
+                    "label": F.LABELS[name][0],
+                    "short": short,
+                    "kind": F.LABELS[name][1],
+                    "sorted": ("descending" if descending else "ascending") if current else "",
+                    "next": name if current and descending else f"-{name}",
+                }
+            )
+        groups.append({"label": group, "headers": headers})
+    return groups
 
 
 def _trend(scope_key: str, on: date, today_scope: Scope) -> list[dict]:
@@ -190,6 +220,7 @@ def _checkins(report: Report, scope: Scope, trend: list[dict]) -> dict:
 
 def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind: str) -> dict:
     rows, sort, query = _sorted(children, request)
+    groups = _headers(sort)
     trend = _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
     return {
         "checkins": _checkins(report, scope, trend),
@@ -200,7 +231,8 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "children": rows,
         "children_total": len(children),
         "child_kind": kind,
-        "headers": _headers(sort),
+        "header_groups": groups,
+        "headers": [header for group in groups for header in group["headers"]],
         "sort": sort,
         "query": query,
         "trend": trend,

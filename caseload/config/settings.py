@@ -341,6 +341,9 @@ LOGGING = {
 }
 
 # Product settings
+# Demo mode: the sign-in page lists the demo's sign-ins (with the shared password) and the
+# two-step page shows the demo code. On by default only in the embedded demo (DEBUG, no Redis).
+DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG and CELERY_TASK_ALWAYS_EAGER)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
 # DEMO_TOTP_SECRET: the authenticator key seed_demo gives demo users who need two-factor.
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="CASELOADDEMOTOTPSECRETKEYFORDEMO")

@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from caseload.casework import views as casework_views
 
+from . import errors, signin
+
 urlpatterns = [
     path("", include("caseload.casework.urls")),
     path("", include("caseload.allocation.urls")),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("", include("participants.contact_urls")),
     path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -293,9 +293,26 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
 
 
 def existing_logins() -> list[DemoLogin]:
-    """The demo sign-ins already in the database, for reprinting."""
-    users = User.objects.filter(email__endswith="@example.org").order_by("pk")
-    return [DemoLogin(u.username, u.role, u.get_full_name()) for u in users]
+    """The demo sign-ins already in the database, each described by its role and team, for
+    reprinting and for the sign-in page in demo mode (two queries)."""
+    users = (
+        User.objects.filter(email__endswith="@example.org", is_active=True)
+        .select_related("worker__team")
+        .prefetch_related("managed_teams")
+        .order_by("pk")
+    )
+    return [DemoLogin(u.username, u.role, _described(u)) for u in users]
+
+
+def _described(user) -> str:
+    """Who a demo user is, in a few words: "Team manager of Cobalt Court team"."""
+    teams = [team.name for team in user.managed_teams.all()]
+    worker = getattr(user, "worker", None)
+    if teams:
+        return f"{user.get_role_display()} of {', '.join(teams)}"
+    if worker is not None:
+        return f"{worker.get_role_display()} in {worker.team.name}"
+    return f"{user.get_role_display()} of the whole organisation"
 
 
 def _escalations(teams, today: date) -> None:

@@ -30,6 +30,7 @@ ROLES = ("caseworker", "manager", "director", "admin")
 SKIP = {
     "logout": "POST only; the sign-out journey covers it",
     "healthz": "JSON for load balancers",
+    "favicon": "a redirect to the icon among the static files",
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
     "exclusion_remove": "POST only, from a case's exclusions page",

@@ -289,6 +289,36 @@ def test_the_services_table_sorts_and_filters(client_for, director, organisation
     assert [s.name for s in filtered] == ["Gamma"]
 
 
+def test_side_by_side_shows_every_caseload_measure_as_a_sortable_column(
+    client_for, director, organisation
+):
+    team = TeamFactory(service__organisation=organisation, establishment_fte=Decimal("4"))
+    bulk_cases(team, 6, worker=WorkerFactory(team=team))
+    bulk_cases(team, 2)
+    client = client_for(director)
+    for url in (
+        reverse("dashboard_organisation"),
+        reverse("dashboard_service", args=[team.service_id]),
+    ):
+        page = client.get(url)
+        fields = [h["field"] for h in page.context["headers"]]
+        for measure in (
+            "caseload_per_fte",
+            "practitioner_caseload_per_fte",
+            "all_staff_caseload_per_fte",
+            "caseload_per_fte_incl_unallocated",
+            "vacancy_adjusted_caseload_per_fte",
+            "vacancy_adjusted_incl_unallocated_per_fte",
+        ):
+            assert measure in fields, measure
+            assert f"sort=-{measure}" in page.content.decode()
+        html = page.content.decode()
+        assert 'scope="colgroup" colspan="6">Cases per FTE</th>' in html
+        # 6 allocated over 4 establishment FTE, and 8 with the unallocated two
+        assert 'data-label="Caseload per establishment FTE">1.50</td>' in html
+        assert 'data-label="Caseload per establishment FTE with unallocated cases">2.00' in html
+
+
 # --- Downloads --------------------------------------------------------------------------------
 
 
