@@ -498,4 +498,4 @@ def test_without_a_schedule_the_dashboards_are_always_live(client_for, director,
     )
 
 
-PINNED_FROM_SNAPSHOT = 9  # the snapshot's scopes, and the check-ins month by month
+PINNED_FROM_SNAPSHOT = 8
