@@ -126,6 +126,7 @@ def organisation(request) -> HttpResponse:
                 (service, rows, totals_of[service.pk]) for service, rows in groups.items()
             ],
             "totals": _totals(teams),
+            "team_count": len(teams),
             "chosen": chosen,
             "page": page,
             "query": f"service={chosen.pk}" if chosen else "",
