@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from caseload.core.models import Flag, ImportRun
+from caseload.core.models import Flag, ImportRun, ReductionType
 from caseload.exclusions.models import Exclusion
 from caseload.transfers.models import Transfer, TransferCase
 from participants.models import Contact
@@ -40,6 +40,7 @@ KIND_BY_PREFIX = {
     "import_": "import_run",
     "exclusion_": "exclusion",
     "transfer_": "transfer",
+    "reduction_type_": "reduction_type",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -79,6 +80,7 @@ NO_OBJECT_PAGES = {
     "import_list",
     "import_template",
     "transfers",
+    "reduction_types",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
@@ -130,8 +132,14 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
     third = TeamFactory(service=team.service, name=f"Third {marker}")
     transfer = Transfer.objects.create(from_team=team, to_team=third, reason="other")
     TransferCase.objects.create(transfer=transfer, case=case)
-    scheme = import_run = None
+    scheme = import_run = reduction_type = None
     if organisation_level:
+        reduction_type = ReductionType.objects.create(
+            organisation=team.service.organisation,
+            name=f"Type {marker}",
+            default_percent=10,
+            maximum_percent=20,
+        ).pk
         import_run = ImportRun.objects.create(
             organisation=team.service.organisation, file_names=[f"{marker}.xlsx"]
         ).pk
@@ -151,6 +159,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "contact": contact.pk,
         "exclusion": exclusion.pk,
         "transfer": transfer.pk,
+        "reduction_type": reduction_type,
         "scheme": scheme,
         "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
