@@ -124,6 +124,18 @@ class AllocationReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OverrideReason(models.TextChoices):
+    """Why an allocation goes above the worker's promise or bandwidth; free text says more."""
+
+    NOBODY_ELSE_ELIGIBLE = "nobody_else", "Nobody eligible has room"
+    SIBLINGS_TOGETHER = "siblings", "Keeps siblings with one worker"
+    CONTINUITY = "continuity", "Continuity: the worker knows the family"
+    SKILLS = "skills", "Needs this worker's skills or experience"
+    SHORT_TERM = "short_term", "Short-term, until a worker returns or starts"
+    URGENT = "urgent", "Urgent: the case cannot wait"
+    OTHER = "other", "Other"
+
+
 class FlagKind(models.TextChoices):
     """Conditions the background jobs watch for."""
 
