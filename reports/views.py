@@ -312,6 +312,8 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
     period = ReasonsPeriodForm(request.GET or None)
     since, until = period.period(timezone.localdate())
+    if not period.is_bound:  # show the default period in the fields
+        period = ReasonsPeriodForm(initial={"reasons_from": since, "reasons_to": until})
     return render(
         request,
         "reports/dashboard_team.html",

@@ -81,6 +81,7 @@ def test_asked_then_accepted_into_the_queue_the_holder_keeps_it_until_then(
     page = receiver.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "Transfer to Child Protection South asked" in page
     assert "Transfer to Child Protection South accepted" in page
+    assert "Assessment North → Child Protection South" in page  # the team change, by name
     assert client_for(manager).get(reverse("case_detail", args=[case.pk])).status_code == 404
 
 
