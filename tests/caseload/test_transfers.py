@@ -276,3 +276,20 @@ def test_a_director_reads_every_transfer_in_the_organisation_but_answers_none(
         assert response.status_code == 403, name
     transfer.refresh_from_db()
     assert transfer.is_pending
+
+
+def test_accepting_straight_to_an_excluded_worker_is_refused_and_nothing_moves(
+    case, team, other_team, manager, outsider_manager
+):
+    from caseload.exclusions.services import exclusion_create
+
+    kept = WorkerFactory(team=other_team, name="Kim Kept")
+    exclusion_create(
+        case=case, worker=kept, whole_household=False, reason="risk_to_staff", detail="", by=manager
+    )
+    transfer = _ask(case, other_team, manager)
+    with pytest.raises(Exception, match="Kim Kept cannot hold this case: Excluded"):
+        services.transfer_accept(transfer=transfer, by=outsider_manager, worker=kept)
+    case.refresh_from_db()
+    transfer.refresh_from_db()
+    assert case.team == team and transfer.is_pending
