@@ -118,6 +118,7 @@ def transfer_accept(request, pk: int) -> HttpResponse:
             by=request.user,
             worker=worker,
             override_reason=form.cleaned_data["override_reason"],
+            override_category=form.cleaned_data["override_category"],
         )
     except ValidationError as error:
         messages.error(request, "Not accepted: " + " ".join(error.messages))

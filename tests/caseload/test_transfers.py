@@ -293,3 +293,23 @@ def test_accepting_straight_to_an_excluded_worker_is_refused_and_nothing_moves(
     case.refresh_from_db()
     transfer.refresh_from_db()
     assert case.team == team and transfer.is_pending
+
+
+def test_accepting_to_a_full_worker_from_the_page_needs_an_override_reason_from_the_list(
+    client_for, case, other_team, manager, outsider_manager
+):
+    full = WorkerFactory(team=other_team, name="Fran Full")
+    for _ in range(15):
+        held_case(full)
+    transfer = _ask(case, other_team, manager)
+    client = client_for(outsider_manager)
+    url = reverse("transfer_accept", args=[transfer.pk])
+    prefix = f"t{transfer.pk}-"
+    client.post(url, {prefix + "worker": full.pk})
+    transfer.refresh_from_db()
+    assert transfer.is_pending
+    client.post(url, {prefix + "worker": full.pk, prefix + "override_category": "urgent"})
+    transfer.refresh_from_db()
+    made = case.allocations.current().get()
+    assert transfer.status == "accepted" and made.worker == full
+    assert made.override_category == "urgent"
