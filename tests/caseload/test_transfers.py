@@ -313,3 +313,23 @@ def test_accepting_to_a_full_worker_from_the_page_needs_an_override_reason_from_
     made = case.allocations.current().get()
     assert transfer.status == "accepted" and made.worker == full
     assert made.override_category == "urgent"
+
+
+def test_the_transfers_page_makes_the_same_number_of_queries_however_many_are_pending(
+    client_for, team, other_team, manager, outsider_manager, holder
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(outsider_manager)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("transfers")).status_code == 200
+        return len(captured)
+
+    _ask(held_case(holder), other_team, manager)
+    one = queries()
+    for _ in range(3):
+        _ask(held_case(holder), other_team, manager)
+    assert queries() == one
