@@ -24,6 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from caseload.checkins.selectors import latest_answer_by_worker
+from caseload.core.choices import AllocationReason, OverrideReason
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
 from caseload.core.staffing import Staffing, added_up, team_staffing
@@ -343,3 +344,45 @@ def breach_history(worker: Worker, *, days: int = 90, today: date | None = None)
         since=Min("taken_on"),
     )
     return BreachHistory(days, row["promise"], row["bandwidth"], row["total"], row["since"])
+
+
+# --- Why cases were allocated: the reasons chosen, counted over a period -----------------------
+
+
+@dataclass
+class ReasonCounts:
+    """Allocations of a team's cases that started in a period, counted by the reason chosen,
+    and those that went above a promise or bandwidth by their override reason. Each list holds
+    (label, count) for every reason on the list, in the list's order, zeros included."""
+
+    since: date
+    until: date
+    total: int
+    reasons: list[tuple[str, int]]
+    overrides: list[tuple[str, int]]
+    overridden: int
+
+
+def allocation_reasons(team: Team, *, since: date, until: date) -> ReasonCounts:
+    """Allocations of the team's cases (to anyone) that started from `since` to `until`, both
+    included, by reason and by override reason. One query."""
+    rows = (
+        Allocation.objects.filter(case__team=team, started_on__gte=since, started_on__lte=until)
+        .values("reason", "override_category")
+        .annotate(count=Count("pk"))
+    )
+    by_reason: dict[str, int] = {}
+    by_override: dict[str, int] = {}
+    for row in rows:
+        by_reason[row["reason"]] = by_reason.get(row["reason"], 0) + row["count"]
+        if row["override_category"]:
+            category = row["override_category"]
+            by_override[category] = by_override.get(category, 0) + row["count"]
+    return ReasonCounts(
+        since=since,
+        until=until,
+        total=sum(by_reason.values()),
+        reasons=[(label, by_reason.get(value, 0)) for value, label in AllocationReason.choices],
+        overrides=[(label, by_override.get(value, 0)) for value, label in OverrideReason.choices],
+        overridden=sum(by_override.values()),
+    )

@@ -24,9 +24,15 @@ from weighting import scoring
 
 from . import charts, exports
 from . import figures as F
-from .forms import AsOfForm
+from .forms import AsOfForm, ReasonsPeriodForm
 from .models import ScopeSnapshot
-from .selectors import Report, Scope, organisation_report, report_from_snapshot
+from .selectors import (
+    Report,
+    Scope,
+    allocation_reasons,
+    organisation_report,
+    report_from_snapshot,
+)
 from .services import live_figures_request, live_figures_working_since
 
 # The figures shown as columns when services or teams are compared side by side, in groups under
@@ -387,6 +393,10 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     context = _page(request, report, scope, children=[], kind="")
     queue = team.cases.in_queue().count()
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
+    period = ReasonsPeriodForm(request.GET or None)
+    since, until = period.period(timezone.localdate())
+    if not period.is_bound:  # show the default period in the fields
+        period = ReasonsPeriodForm(initial={"reasons_from": since, "reasons_to": until})
     return render(
         request,
         "reports/dashboard_team.html",
@@ -398,6 +408,8 @@ def dashboard_team(request, pk: int) -> HttpResponse:
             "queue_size": queue,
             "open_flags": Flag.objects.open().filter(team=team).count(),
             "headroom": headroom,
+            "period": period,
+            "reasons": allocation_reasons(team, since=since, until=until),
         },
     )
 

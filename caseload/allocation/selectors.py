@@ -38,12 +38,14 @@ def going(workers, *, today: date | None = None) -> dict[int, str]:
     today = today or timezone.localdate()
     workers = list(workers)
     absences: dict[int, list[rules.Absence]] = {}
-    rows = CapacityReduction.objects.filter(
-        worker__in=workers, percent__gte=rules.ABSENCE_PERCENT
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    rows = (
+        CapacityReduction.objects.filter(worker__in=workers, percent__gte=rules.ABSENCE_PERCENT)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("type")
+    )
     for row in rows:
         absences.setdefault(row.worker_id, []).append(
-            rules.Absence(row.percent, row.starts_on, row.ends_on, row.get_reason_display())
+            rules.Absence(row.percent, row.starts_on, row.ends_on, row.type.name)
         )
     found = {}
     for worker in workers:

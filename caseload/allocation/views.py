@@ -66,10 +66,11 @@ def case_allocate(request, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 override_reason=form.cleaned_data["override_reason"],
+                override_category=form.cleaned_data["override_category"],
                 replacing=int(request.POST.get("replacing") or 0) or None,
             )
         except ValidationError as error:
-            field = "override_reason" if isinstance(error, services.OverrideNeeded) else None
+            field = "override_category" if isinstance(error, services.OverrideNeeded) else None
             form.add_error(field, error.messages)
         else:
             audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="allocated")
@@ -122,6 +123,7 @@ def worker_leaver(request, pk: int) -> HttpResponse:
                     reason=AllocationReason.LEAVER,
                     note=form.cleaned_data["note"],
                     override_reason=form.cleaned_data["override_reason"],
+                    override_category=form.cleaned_data["override_category"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -163,6 +165,7 @@ def team_rebalance(request, pk: int) -> HttpResponse:
                     reason=AllocationReason.REBALANCE,
                     note=form.cleaned_data["note"],
                     override_reason=form.cleaned_data["override_reason"],
+                    override_category=form.cleaned_data["override_category"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)

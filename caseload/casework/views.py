@@ -94,6 +94,11 @@ def team_detail(request, pk: int) -> HttpResponse:
             "can_allocate": manages_team(request.user, team.pk),
             "open_flags": team.flags.open().count(),
             "transfers": transfers.pending_for_team(team),
+            "coming_reductions": (
+                weighting.reductions_changing(team)
+                if request.user.role in MANAGERS_AND_ABOVE or request.user.is_superuser
+                else None
+            ),
         },
     )
 
@@ -148,7 +153,8 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "worker": worker,
             "row": row,
             "cases": cases,
-            "reductions": worker.reductions.all(),
+            "reductions": worker.reductions.select_related("type"),
+            "next_change": weighting.next_reduction_change(worker),
             "history": breach_history(worker),
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"

@@ -20,6 +20,7 @@ _NAV = {
         ("People", "participant_list"),
         ("Weighting", "scheme"),
         ("Standards", "standards"),
+        ("Reductions", "reduction_types"),
     ],
     AccessRole.ADMINISTRATOR: [
         ("Dashboard", "dashboard_organisation"),
@@ -27,6 +28,7 @@ _NAV = {
         ("People", "participant_list"),
         ("Weighting", "scheme"),
         ("Standards", "standards"),
+        ("Reductions", "reduction_types"),
         ("Subject access", "subject_access"),
         ("Retention", "retention_reviews"),
     ],

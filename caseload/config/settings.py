@@ -400,6 +400,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.snapshot_take",
         "schedule": crontab(hour=23, minute=58),
     },
+    # Capacity reductions start and end on their days: every recompute interval (a no-op when
+    # nothing is due), so one moves on within minutes of its day coming, missed runs or not.
+    "reductions-advance": {
+        "task": "caseload.reductions_advance",
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
     "daily-digests": {
         "task": "caseload.send_digests",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),

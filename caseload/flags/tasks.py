@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from weighting.services import reductions_advance as advance_reductions
+
 from . import notifications, services
 from .runs import RETRY, recorded
 
@@ -53,3 +55,10 @@ def recompute_all() -> dict:
 def send_digests() -> dict:
     """Daily digest emails for managers and directors who asked for one."""
     return recorded("send_digests", notifications.send_digests, claim=timedelta(hours=1)).counts
+
+
+@shared_task(name="caseload.reductions_advance", **RETRY)
+def reductions_advance() -> dict:
+    """Move capacity reductions on (scheduled → in force → ended) as their days come, and ask
+    for the recompute of the teams touched; a second worker skips while one runs."""
+    return recorded("reductions_advance", advance_reductions, claim=timedelta(minutes=10)).counts

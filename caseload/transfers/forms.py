@@ -2,6 +2,8 @@
 
 from django import forms
 
+from caseload.core.choices import OverrideReason
+
 from .choices import TransferReason
 
 QUEUE = ""  # the accept form's choice for "put them in our queue"
@@ -51,8 +53,14 @@ class AcceptForm(forms.Form):
         empty_value=None,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+    override_category = forms.ChoiceField(
+        label="Override reason (to go above a promise or bandwidth)",
+        required=False,
+        choices=[("", "Only if it goes above a promise or bandwidth")] + OverrideReason.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     override_reason = forms.CharField(
-        label="Override reason (needed to go above a promise or bandwidth)",
+        label="More about the override (needed for “Other”)",
         required=False,
         max_length=1000,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),

@@ -143,6 +143,7 @@ def transfer_accept(
     by: User | None,
     worker: Worker | None = None,
     override_reason: str = "",
+    override_category: str = "",
 ) -> Transfer:
     """The receiving team takes the cases: each moves to the team and either joins its queue
     (the holder's allocation ends today) or goes at once to `worker`, through
@@ -175,6 +176,7 @@ def transfer_accept(
                 reason=AllocationReason.TRANSFER,
                 note=f"Transferred from {transfer.from_team.name}.",
                 override_reason=override_reason,
+                override_category=override_category,
                 replacing=current.pk if current else None,
             )
     _decide(transfer, TransferStatus.ACCEPTED, by)

@@ -76,11 +76,13 @@ def transfers(request) -> HttpResponse:
     """Transfers into and out of the user's teams: pending first, with the case summaries and
     the forms to answer them."""
     found = selectors.transfers_for(request.user)
+    workers: dict[int, list] = {}  # one query per receiving team, not per transfer
     for transfer in found.incoming:
-        if transfer.is_pending and manages_team(request.user, transfer.to_team_id):
-            transfer.accept_form = AcceptForm(
-                workers=selectors.receiving_workers(transfer), prefix=f"t{transfer.pk}"
-            )
+        if transfer.is_pending and request.user.is_manager:
+            team_id = transfer.to_team_id
+            if team_id not in workers:
+                workers[team_id] = list(selectors.receiving_workers(transfer))
+            transfer.accept_form = AcceptForm(workers=workers[team_id], prefix=f"t{transfer.pk}")
     return render(
         request,
         "transfers/transfers.html",
@@ -118,6 +120,7 @@ def transfer_accept(request, pk: int) -> HttpResponse:
             by=request.user,
             worker=worker,
             override_reason=form.cleaned_data["override_reason"],
+            override_category=form.cleaned_data["override_category"],
         )
     except ValidationError as error:
         messages.error(request, "Not accepted: " + " ".join(error.messages))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from caseload.allocation import services
 from caseload.casework import services as casework_services
 from caseload.core.models import Allocation, CapacityReduction, Case, Worker
-from tests.caseload.factories import WorkerFactory
+from tests.caseload.factories import ReductionTypeFactory, WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
 from tests.race import race
 
@@ -77,7 +77,10 @@ def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay
     leaving = WorkerFactory(team=team, name="Lena Leaving", leave_date=today + timedelta(days=21))
     away = WorkerFactory(team=team, name="Alex Away")
     CapacityReduction.objects.create(
-        worker=away, percent=100, reason="long_term_absence", starts_on=today + timedelta(days=7)
+        worker=away,
+        percent=100,
+        type=ReductionTypeFactory(organisation=team.service.organisation),
+        starts_on=today + timedelta(days=7),
     )
     staying = WorkerFactory(team=team, name="Sol Staying")
     held_case(staying)  # the busier one still ranks before the leaver
@@ -89,7 +92,7 @@ def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay
     page = response.content.decode()
     leave_day = leaving.leave_date
     assert f"Leaving {leave_day.day} {leave_day:%b %Y}" in page
-    assert "Away from" in page and "(long-term absence)" in page
+    assert "Away from" in page and "(long-term sickness)" in page
     assert client_for(outsider_manager).get(
         reverse("case_allocate", args=[case.pk])
     ).status_code in (403, 404)

@@ -81,6 +81,7 @@ def test_asked_then_accepted_into_the_queue_the_holder_keeps_it_until_then(
     page = receiver.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "Transfer to Child Protection South asked" in page
     assert "Transfer to Child Protection South accepted" in page
+    assert "Assessment North → Child Protection South" in page  # the team change, by name
     assert client_for(manager).get(reverse("case_detail", args=[case.pk])).status_code == 404
 
 
@@ -275,3 +276,60 @@ def test_a_director_reads_every_transfer_in_the_organisation_but_answers_none(
         assert response.status_code == 403, name
     transfer.refresh_from_db()
     assert transfer.is_pending
+
+
+def test_accepting_straight_to_an_excluded_worker_is_refused_and_nothing_moves(
+    case, team, other_team, manager, outsider_manager
+):
+    from caseload.exclusions.services import exclusion_create
+
+    kept = WorkerFactory(team=other_team, name="Kim Kept")
+    exclusion_create(
+        case=case, worker=kept, whole_household=False, reason="risk_to_staff", detail="", by=manager
+    )
+    transfer = _ask(case, other_team, manager)
+    with pytest.raises(Exception, match="Kim Kept cannot hold this case: Excluded"):
+        services.transfer_accept(transfer=transfer, by=outsider_manager, worker=kept)
+    case.refresh_from_db()
+    transfer.refresh_from_db()
+    assert case.team == team and transfer.is_pending
+
+
+def test_accepting_to_a_full_worker_from_the_page_needs_an_override_reason_from_the_list(
+    client_for, case, other_team, manager, outsider_manager
+):
+    full = WorkerFactory(team=other_team, name="Fran Full")
+    for _ in range(15):
+        held_case(full)
+    transfer = _ask(case, other_team, manager)
+    client = client_for(outsider_manager)
+    url = reverse("transfer_accept", args=[transfer.pk])
+    prefix = f"t{transfer.pk}-"
+    client.post(url, {prefix + "worker": full.pk})
+    transfer.refresh_from_db()
+    assert transfer.is_pending
+    client.post(url, {prefix + "worker": full.pk, prefix + "override_category": "urgent"})
+    transfer.refresh_from_db()
+    made = case.allocations.current().get()
+    assert transfer.status == "accepted" and made.worker == full
+    assert made.override_category == "urgent"
+
+
+def test_the_transfers_page_makes_the_same_number_of_queries_however_many_are_pending(
+    client_for, team, other_team, manager, outsider_manager, holder
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(outsider_manager)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("transfers")).status_code == 200
+        return len(captured)
+
+    _ask(held_case(holder), other_team, manager)
+    one = queries()
+    for _ in range(3):
+        _ask(held_case(holder), other_team, manager)
+    assert queries() == one

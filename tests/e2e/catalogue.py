@@ -65,6 +65,7 @@ ROLE_FOR = {
     "case_allocate": "manager",
     "case_exclusions": "manager",
     "case_transfer": "manager",
+    "reduction_type_edit": "director",
     "transfers": "manager",
     "case_factors_agree": "manager",
     "worker_leaver": "manager",
@@ -123,6 +124,9 @@ ARGS = {
     "case_allocate": lambda s: [s.case.pk],
     "case_exclusions": lambda s: [s.case.pk],
     "case_transfer": lambda s: [s.case.pk],
+    "reduction_type_edit": lambda s: [
+        s.team.service.organisation.reduction_types.order_by("pk").first().pk
+    ],
     "case_factors_propose": lambda s: [s.case.pk],
     "case_factors_agree": lambda s: [s.case.pk],
     "worker_leaver": lambda s: [s.caseworker.worker.pk],

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from caseload.api.services import api_token_create
-from caseload.core.models import Flag, ImportRun
+from caseload.core.models import Flag, ImportRun, ReductionType
 from caseload.exclusions.models import Exclusion
 from caseload.transfers.models import Transfer, TransferCase
 from participants.models import Contact
@@ -44,6 +44,7 @@ KIND_BY_PREFIX = {
     "api_team_": "team",
     "api_worker_": "worker",
     "api_case_": "case",
+    "reduction_type_": "reduction_type",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -94,6 +95,7 @@ NO_OBJECT_PAGES = {
     "api_token_revoke",
     "checkin_list",
     "checkin_create",
+    "reduction_types",
 }
 # The API's endpoints take a token, not the session: the walk sends the user's (docs and schema
 # are pages, and take the session).
@@ -148,8 +150,14 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
     third = TeamFactory(service=team.service, name=f"Third {marker}")
     transfer = Transfer.objects.create(from_team=team, to_team=third, reason="other")
     TransferCase.objects.create(transfer=transfer, case=case)
-    scheme = import_run = None
+    scheme = import_run = reduction_type = None
     if organisation_level:
+        reduction_type = ReductionType.objects.create(
+            organisation=team.service.organisation,
+            name=f"Type {marker}",
+            default_percent=10,
+            maximum_percent=20,
+        ).pk
         import_run = ImportRun.objects.create(
             organisation=team.service.organisation, file_names=[f"{marker}.xlsx"]
         ).pk
@@ -169,6 +177,7 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "contact": contact.pk,
         "exclusion": exclusion.pk,
         "transfer": transfer.pk,
+        "reduction_type": reduction_type,
         "scheme": scheme,
         "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
