@@ -222,3 +222,13 @@ def test_the_docs_keep_the_two_step_sign_in(two_factor_on, client_for, director)
     response = client_for(director).get("/api/docs/")
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor"))
+
+
+def test_an_unknown_api_address_answers_json_and_an_unknown_page_the_styled_page(
+    api_for, client_for, caseworker
+):
+    api = api_for(caseworker).get("/api/nowhere/")
+    assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+
+    page = client_for(caseworker).get("/nowhere/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
