@@ -15,6 +15,7 @@ from caseload.api.services import MAX_TOKENS_PER_USER, api_token_create
 from security.choices import AuditAction
 from security.models import AuditEvent
 from tests.caseload.factories import UserFactory
+from tests.urlwalk import is_api_endpoint, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,24 @@ def test_an_unknown_api_address_answers_json_and_an_unknown_page_the_styled_page
 
     page = client_for(caseworker).get("/nowhere/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+API_ENDPOINTS = [(name, path) for name, path in walk() if is_api_endpoint(name, path)]
+
+
+def test_the_walk_finds_the_api_endpoints():
+    assert {"api_me", "api_case_detail", "api_case_contact_create", "api_figures"} <= {
+        name for name, _ in API_ENDPOINTS
+    }
+
+
+@pytest.mark.parametrize(("name", "path"), API_ENDPOINTS, ids=[n for n, _ in API_ENDPOINTS])
+def test_every_api_endpoint_answers_an_anonymous_request_with_401(db, name, path):
+    for method in (Client().get, Client().post):
+        response = method(path)
+        assert response.status_code == 401, f"{method.__name__.upper()} {path}"
+        # The schema answers in its own format (OpenAPI YAML unless ?format=json).
+        json_or_schema = (
+            "application/vnd.oai.openapi" if name == "api_schema" else "application/json"
+        )
+        assert response["Content-Type"].startswith(json_or_schema)
