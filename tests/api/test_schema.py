@@ -12,7 +12,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -43,7 +45,19 @@ schema.app = APP  # as `from_wsgi` sets it: every request, the checks' own too, 
 
 
 @pytest.fixture
-def token(db, manager, caseworker, team, token_for):
+def connections_kept():
+    """The WSGI app closes the database connection after each request, as in production;
+    inside a test that would close the test's transaction. Keep it open, as Django's own test
+    client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, connections_kept, manager, caseworker, team, token_for):
     """A manager's token, with a team that has a held case and a waiting one."""
     held_case(caseworker.worker)
     CaseFactory(team=team)

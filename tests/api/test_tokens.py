@@ -5,10 +5,10 @@ pages keep their sign-in, two-step and session rules."""
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
 
 from caseload.api.models import ApiToken
 from caseload.api.services import MAX_TOKENS_PER_USER, api_token_create
@@ -191,13 +191,17 @@ def test_a_cache_that_does_not_answer_does_not_stop_the_api(
 ):
     settings.API_RATES = {"user": "1/minute", "anon": "1/minute"}
 
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache down")
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", broken)
+        set = get
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", Down())
     client = api_for(caseworker)
 
     assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+    assert Client(HTTP_AUTHORIZATION="Token wrong").get(ME).status_code == 401
 
 
 def test_the_schema_needs_a_token_or_a_signed_in_user(client_for, caseworker, token_for):
