@@ -258,3 +258,21 @@ def test_every_api_endpoint_answers_an_anonymous_request_with_401(db, name, path
             "application/vnd.oai.openapi" if name == "api_schema" else "application/json"
         )
         assert response["Content-Type"].startswith(json_or_schema)
+
+
+def test_the_platform_operator_sees_tokens_in_the_admin_but_never_their_hash(
+    client, token_for, caseworker
+):
+    token_for(caseworker, name="Warehouse")
+    operator = UserFactory(username="ops", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+
+    listing = client.get("/admin/api/apitoken/")
+    row = ApiToken.objects.get(user=caseworker)
+
+    assert listing.status_code == 200 and "Warehouse" in listing.content.decode()
+    assert row.digest not in listing.content.decode()
+    page = client.get(f"/admin/api/apitoken/{row.pk}/change/")
+    assert page.status_code == 200 and row.digest not in page.content.decode()
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    assert client.post(f"/admin/api/apitoken/{row.pk}/delete/").status_code == 403
