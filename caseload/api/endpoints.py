@@ -5,9 +5,9 @@ reads of a person's record audited as the pages audit them.
 They authenticate by token only (`Authorization: Token …`): the site's LoginRequiredMiddleware
 would send a request without a session to the sign-in page, so each endpoint is marked
 `login_not_required` (DRF does so too, since 3.15; we do not rely on it) and DRF refuses (401)
-a request without a valid token instead. A browser's
-session is not accepted here, so signing in to the pages never opens the API, and the pages'
-two-step sign-in and session limits are untouched.
+a request without a valid token instead. A browser's session is not accepted here, so signing
+in to the pages never opens the API, and the pages' two-step sign-in and session limits are
+untouched.
 """
 
 from datetime import date
@@ -144,8 +144,9 @@ class TeamQueueView(ListEndpoint):
 
     roles = MANAGERS_AND_ABOVE
     serializer_class = s.QueueCaseSerializer
-    filterset_class = QueueFilter
-    filter_backends: list = []  # the queue is a priority-ordered list: filtered below
+    # The queue is a list in priority order, not a queryset: QueueFilter checks the query and
+    # the rows are filtered below; the schema's parameters are declared on `get`.
+    filter_backends: list = []
 
     def get_queryset(self):
         team = get_object_or_404(selectors.teams_for(self.request.user), pk=self.kwargs["pk"])
