@@ -42,11 +42,15 @@ def _axes_off_unless_asked(request, settings):
 @pytest.fixture(autouse=True)
 def _api_rates_off_unless_asked(request, settings):
     """The API's rate limits count in the cache, which outlives a test: lift them, except in
-    tests that ask for the `api_rates_on` fixture (which start from an empty count)."""
+    tests that ask for the `api_rates_on` fixture, which count in a cache of their own (never
+    by emptying the shared one: on CI it is the machine's Redis)."""
     if "api_rates_on" in request.fixturenames:
-        from django.core.cache import cache
-
-        cache.clear()
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"api-rates-{request.node.nodeid}",
+            }
+        }
         return
     settings.API_RATES = {"user": None, "anon": None}
 

@@ -5,11 +5,12 @@ reads of a person's record audited as the pages audit them.
 They authenticate by token only (`Authorization: Token …`): the site's LoginRequiredMiddleware
 would send a request without a session to the sign-in page, so each endpoint is marked
 `login_not_required` (DRF does so too, since 3.15; we do not rely on it) and DRF refuses (401)
-a request without a valid token instead. A browser's
-session is not accepted here, so signing in to the pages never opens the API, and the pages'
-two-step sign-in and session limits are untouched.
+a request without a valid token instead. A browser's session is not accepted here, so signing
+in to the pages never opens the API, and the pages' two-step sign-in and session limits are
+untouched.
 """
 
+import hashlib
 from datetime import date
 
 from django.contrib.auth.decorators import login_not_required, login_required
@@ -27,6 +28,7 @@ from rest_framework.response import Response
 
 from caseload.allocation.selectors import team_queue
 from caseload.casework.selectors import can_see_caseload, worker_caseload, worker_for_user
+from caseload.core import once
 from caseload.core.access import MANAGERS_AND_ABOVE
 from caseload.core.choices import CaseType, NeedLevel
 from caseload.core.selectors import case_for_user, current_allocations
@@ -144,8 +146,9 @@ class TeamQueueView(ListEndpoint):
 
     roles = MANAGERS_AND_ABOVE
     serializer_class = s.QueueCaseSerializer
-    filterset_class = QueueFilter
-    filter_backends: list = []  # the queue is a priority-ordered list: filtered below
+    # The queue is a list in priority order, not a queryset: QueueFilter checks the query and
+    # the rows are filtered below; the schema's parameters are declared on `get`.
+    filter_backends: list = []
 
     def get_queryset(self):
         team = get_object_or_404(selectors.teams_for(self.request.user), pk=self.kwargs["pk"])
@@ -218,6 +221,33 @@ class CaseDetailView(Endpoint):
 
 # --- Writes ------------------------------------------------------------------------------------
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any string up to 200 characters, new for each write. Sent again (a retry after a "
+        "timeout), the write is not made twice: the answer is 200 with where the first went."
+    ),
+)
+
+
+def _once_token(request: Request) -> str:
+    """The one-time token for this write: the client's Idempotency-Key, made the user's own
+    (so two users' keys never meet), or "" when there is none."""
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        return ""
+    if len(key) > 200:
+        raise serializers.ValidationError({"Idempotency-Key": ["At most 200 characters."]})
+    return hashlib.sha256(f"api:{request.user.pk}:{key}".encode()).hexdigest()
+
+
+def _done_already(first: once.Done) -> Response:
+    body = {"detail": "This was done when the key was first sent; not twice.", "url": first.url}
+    return Response(s.AlreadyDoneSerializer(body).data, status=status.HTTP_200_OK)
+
 
 class ContactCreateView(Endpoint):
     """Log a contact or an attempt on a case: its holder, a caseworker in its team, or the
@@ -225,19 +255,34 @@ class ContactCreateView(Endpoint):
 
     serializer_class = s.ContactCreateSerializer
 
-    @extend_schema(request=s.ContactCreateSerializer, responses={201: s.ContactSerializer})
+    @extend_schema(
+        request=s.ContactCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.ContactSerializer, 200: s.AlreadyDoneSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = case_for_user(request.user, pk)
         if not can_log_contact(request.user, case):
             raise PermissionDenied("Only the team's caseworkers and managers log contacts.")
+        token = _once_token(request)
+        if token and (first := once.previous(request, token)) is not None:
+            return _done_already(first)
         given = s.ContactCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            contact = contact_services.contact_log(
-                case=case, by=request.user, **given.validated_data
+            done = once.submit(
+                request,
+                lambda: contact_services.contact_log(
+                    case=case, by=request.user, **given.validated_data
+                ),
+                url=lambda contact: contact.get_absolute_url(),
+                token=token,
             )
         except ValidationError as error:
             raise _service_errors(error) from None
+        if done.repeated:
+            return _done_already(done)
+        contact = done.result
         audit_record(request=request, action=AuditAction.CREATE, obj=case, detail="contact")
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -248,20 +293,35 @@ class FactorsProposeView(Endpoint):
 
     serializer_class = s.FactorsProposeSerializer
 
-    @extend_schema(request=s.FactorsProposeSerializer, responses={201: s.AssessmentSerializer})
+    @extend_schema(
+        request=s.FactorsProposeSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.AssessmentSerializer, 200: s.AlreadyDoneSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = case_for_user(request.user, pk)
         if not weighting.can_propose(request.user, case):
             raise PermissionDenied("Only the team's workers and manager can propose factors.")
+        token = _once_token(request)
+        if token and (first := once.previous(request, token)) is not None:
+            return _done_already(first)
         given = s.FactorsProposeSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         choices = [(c["factor"], c["option"]) for c in given.validated_data["choices"]]
         try:
-            assessment = weighting_services.assessment_propose(
-                case=case, by=request.user, choices=choices
+            done = once.submit(
+                request,
+                lambda: weighting_services.assessment_propose(
+                    case=case, by=request.user, choices=choices
+                ),
+                url=lambda assessment: case.get_absolute_url(),
+                token=token,
             )
         except ValidationError as error:
             raise _service_errors(error, "choices") from None
+        if done.repeated:
+            return _done_already(done)
+        assessment = done.result
         audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="factors")
         weight = weighting.case_weights([case.pk], case.team.service.organisation_id)[case.pk]
         body = {

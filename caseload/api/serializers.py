@@ -300,3 +300,10 @@ class AssessmentSerializer(serializers.Serializer):
     proposed_at = serializers.DateTimeField()
     choices = ChoiceSerializer(many=True)
     weight = WeightSerializer()
+
+
+class AlreadyDoneSerializer(serializers.Serializer):
+    """The answer to a write sent again with the same Idempotency-Key: nothing new was made."""
+
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="The page of what the first request made.")

@@ -342,3 +342,35 @@ def test_figures_are_refused_to_caseworkers_and_for_days_to_come(api_for, casewo
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = api_for(director).get("/api/figures/", {"on": tomorrow})
     assert response.status_code == 400 and "on" in response.json()
+
+
+# --- Query counts do not grow with the data ----------------------------------------------------
+
+
+def _queries(client, path, django_assert_max_num_queries, limit=40) -> int:
+    with django_assert_max_num_queries(limit) as counted:
+        assert client.get(path).status_code == 200
+    return len(counted.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["manager", "caseworker", "director"])
+def test_team_loads_caseloads_and_figures_take_as_many_queries_for_a_bigger_team(
+    request, api_for, team, caseworker, who, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(who)
+    client = api_for(user)
+    paths = {
+        "manager": [f"/api/teams/{team.pk}/", f"/api/teams/{team.pk}/queue/", "/api/figures/"],
+        "caseworker": [f"/api/workers/{caseworker.worker.pk}/caseload/", "/api/cases/"],
+        "director": ["/api/teams/", "/api/figures/"],
+    }[who]
+    held_case(caseworker.worker)
+    CaseFactory(team=team)
+    before = {path: _queries(client, path, django_assert_max_num_queries) for path in paths}
+    for _ in range(5):
+        worker = WorkerFactory(team=team)
+        held_case(worker)
+        held_case(caseworker.worker)
+        CaseFactory(team=team)
+    for path in paths:
+        _queries(client, path, django_assert_max_num_queries, limit=before[path])

@@ -5,16 +5,17 @@ pages keep their sign-in, two-step and session rules."""
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
 
 from caseload.api.models import ApiToken
 from caseload.api.services import MAX_TOKENS_PER_USER, api_token_create
 from security.choices import AuditAction
 from security.models import AuditEvent
 from tests.caseload.factories import UserFactory
+from tests.urlwalk import is_api_endpoint, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -190,13 +191,17 @@ def test_a_cache_that_does_not_answer_does_not_stop_the_api(
 ):
     settings.API_RATES = {"user": "1/minute", "anon": "1/minute"}
 
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache down")
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", broken)
+        set = get
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", Down())
     client = api_for(caseworker)
 
     assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+    assert Client(HTTP_AUTHORIZATION="Token wrong").get(ME).status_code == 401
 
 
 def test_the_schema_needs_a_token_or_a_signed_in_user(client_for, caseworker, token_for):
@@ -222,3 +227,52 @@ def test_the_docs_keep_the_two_step_sign_in(two_factor_on, client_for, director)
     response = client_for(director).get("/api/docs/")
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor"))
+
+
+def test_an_unknown_api_address_answers_json_and_an_unknown_page_the_styled_page(
+    api_for, client_for, caseworker
+):
+    api = api_for(caseworker).get("/api/nowhere/")
+    assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+
+    page = client_for(caseworker).get("/nowhere/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+API_ENDPOINTS = [(name, path) for name, path in walk() if is_api_endpoint(name, path)]
+
+
+def test_the_walk_finds_the_api_endpoints():
+    assert {"api_me", "api_case_detail", "api_case_contact_create", "api_figures"} <= {
+        name for name, _ in API_ENDPOINTS
+    }
+
+
+@pytest.mark.parametrize(("name", "path"), API_ENDPOINTS, ids=[n for n, _ in API_ENDPOINTS])
+def test_every_api_endpoint_answers_an_anonymous_request_with_401(db, name, path):
+    for method in (Client().get, Client().post):
+        response = method(path)
+        assert response.status_code == 401, f"{method.__name__.upper()} {path}"
+        # The schema answers in its own format (OpenAPI YAML unless ?format=json).
+        json_or_schema = (
+            "application/vnd.oai.openapi" if name == "api_schema" else "application/json"
+        )
+        assert response["Content-Type"].startswith(json_or_schema)
+
+
+def test_the_platform_operator_sees_tokens_in_the_admin_but_never_their_hash(
+    client, token_for, caseworker
+):
+    token_for(caseworker, name="Warehouse")
+    operator = UserFactory(username="ops", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+
+    listing = client.get("/admin/api/apitoken/")
+    row = ApiToken.objects.get(user=caseworker)
+
+    assert listing.status_code == 200 and "Warehouse" in listing.content.decode()
+    assert row.digest not in listing.content.decode()
+    page = client.get(f"/admin/api/apitoken/{row.pk}/change/")
+    assert page.status_code == 200 and row.digest not in page.content.decode()
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    assert client.post(f"/admin/api/apitoken/{row.pk}/delete/").status_code == 403

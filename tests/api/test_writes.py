@@ -215,3 +215,55 @@ def test_a_director_and_a_closed_case_are_refused(api_for, director, caseworker,
     Case.objects.filter(pk=own_case.pk).update(status="closed", closed_on=timezone.localdate())
     assert _post(api_for(caseworker), path, {"choices": CHOICES}).status_code == 403
     assert not CaseAssessment.objects.filter(case=own_case).exists()
+
+
+# --- Sent twice --------------------------------------------------------------------------------
+
+
+def test_a_contact_sent_again_with_the_same_key_is_logged_once(api_for, caseworker, own_case):
+    client, path = api_for(caseworker), f"/api/cases/{own_case.pk}/contacts/"
+    key = {"HTTP_IDEMPOTENCY_KEY": "visit-2026-12-01-a"}
+
+    first = client.post(path, _visit(), content_type="application/json", **key)
+    again = client.post(path, _visit(), content_type="application/json", **key)
+
+    assert first.status_code == 201 and again.status_code == 200
+    contact = Contact.objects.get(case=own_case)
+    assert again.json()["url"] == contact.get_absolute_url()
+    other = client.post(
+        path, _visit(), content_type="application/json", HTTP_IDEMPOTENCY_KEY="visit-b"
+    )
+    assert other.status_code == 201 and Contact.objects.filter(case=own_case).count() == 2
+
+
+def test_two_users_keys_never_meet(api_for, caseworker, manager, own_case):
+    path = f"/api/cases/{own_case.pk}/contacts/"
+    for user in (caseworker, manager):
+        response = api_for(user).post(
+            path, _visit(), content_type="application/json", HTTP_IDEMPOTENCY_KEY="same"
+        )
+        assert response.status_code == 201
+    assert Contact.objects.filter(case=own_case).count() == 2
+
+
+def test_factors_sent_again_with_the_same_key_are_proposed_once(api_for, caseworker, own_case):
+    client, path = api_for(caseworker), f"/api/cases/{own_case.pk}/factors/"
+    key = {"HTTP_IDEMPOTENCY_KEY": "factors-1"}
+
+    first = client.post(path, {"choices": CHOICES}, content_type="application/json", **key)
+    again = client.post(path, {"choices": CHOICES}, content_type="application/json", **key)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert CaseAssessment.objects.filter(case=own_case).count() == 1
+
+
+def test_a_key_too_long_is_a_400_naming_it(api_for, caseworker, own_case):
+    response = api_for(caseworker).post(
+        f"/api/cases/{own_case.pk}/contacts/",
+        _visit(),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k" * 201,
+    )
+
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()
+    assert not Contact.objects.exists()

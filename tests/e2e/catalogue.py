@@ -45,6 +45,25 @@ SKIP = {
     "dashboard_organisation_export": "a download (CSV or XLSX), reached from the dashboard",
     "dashboard_service_export": "a download (CSV or XLSX), reached from the dashboard",
     "dashboard_team_export": "a download (CSV or XLSX), reached from the dashboard",
+    "api_token_revoke": "POST only, from the API tokens page",
+    "api_docs": "Swagger UI as drf-spectacular ships it (its own markup), linked from API tokens",
+    "api_schema": "the OpenAPI document, for API clients",
+    **{
+        name: "JSON for API clients with a token (tests/api)"
+        for name in (
+            "api_me",
+            "api_scheme",
+            "api_team_list",
+            "api_team_detail",
+            "api_team_queue",
+            "api_worker_caseload",
+            "api_case_list",
+            "api_case_detail",
+            "api_case_contact_create",
+            "api_case_factors_propose",
+            "api_figures",
+        )
+    },
 }
 
 # Pages for people who are signed out.
