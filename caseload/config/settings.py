@@ -250,6 +250,18 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_BEAT_SCHEDULER = "caseload.config.celery:LivenessScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# SITE_URL: the site's own address, for the links in e-mails (which have no page to be relative
+# to). Default: the first of ALLOWED_HOSTS over https, or the demo's address with DEBUG on.
+_first_host = next((h for h in ALLOWED_HOSTS if h not in ("*", "") and h[0] != "."), "")
+SITE_URL = env(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else (f"https://{_first_host}" if _first_host else ""),
+)
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL (e.g. https://caseload.example.org): ALLOWED_HOSTS names no single host "
+        "to build the links in e-mails from."
+    )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="caseload@localhost")
@@ -362,6 +374,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 # services, which sit below the tasks, enqueue work by task name (caseload/core/enqueue.py).
 CELERY_IMPORTS = (
     "caseload.flags.tasks",
+    "caseload.digest.tasks",
     "caseload.imports.tasks",
     "reports.tasks",
     "security.tasks",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from . import notifications, services
+from . import services
 from .runs import RETRY, recorded
 
 
@@ -26,9 +26,3 @@ def _team_counts(result, team_id: int) -> dict:
 def recompute_all() -> dict:
     """Recompute every team (the schedule); a second worker skips while one runs."""
     return recorded("recompute_all", services.recompute_all, claim=timedelta(minutes=30)).counts
-
-
-@shared_task(name="caseload.send_digests", **RETRY)
-def send_digests() -> dict:
-    """Daily digest emails for managers and directors who asked for one."""
-    return recorded("send_digests", notifications.send_digests, claim=timedelta(hours=1)).counts
