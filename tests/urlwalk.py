@@ -15,6 +15,8 @@ PUBLIC_NAMES = {
     "password_reset_complete",
     "healthz",
     "favicon",
+    "sso_start",
+    "sso_callback",
 }
 SAMPLE = {"int": "999999", "str": "x", "slug": "x", "uuid": str(uuid.UUID(int=1)), "path": "x"}
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
