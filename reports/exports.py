@@ -4,6 +4,7 @@ files are written by `caseload.core.spreadsheet`."""
 
 from django.http import HttpResponse
 
+from caseload.core import mail
 from caseload.core.spreadsheet import Column, Table, Typed, csv_text, xlsx_bytes
 
 from . import figures as F
@@ -20,7 +21,14 @@ TITLES = {
     "trend": "Every figure, month by month",
     "distribution": "Case holders by open cases held",
 }
-NOTES = ("A blank figure means there is nothing to divide by (see docs/figures.md).",)
+
+
+def notes() -> tuple[str, ...]:
+    """The note under a table of figures, with the address of the guide that defines them."""
+    guide = mail.link("guide_figures")
+    return (
+        f"A blank figure means there is nothing to divide by. Every figure is defined at {guide}",
+    )
 
 
 def figure_columns() -> list[Column]:

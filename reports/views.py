@@ -430,7 +430,7 @@ def _table(report: Report, scope: Scope, table: str, fmt: str, *, children, team
         on=report.on,
         columns=columns,
         rows=rows,
-        notes=exports.NOTES if table in ("figures", "compare", "trend") else (),
+        notes=exports.notes() if table in ("figures", "compare", "trend") else (),
         sheet_name=exports.TITLES[table],
     )
 
