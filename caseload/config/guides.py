@@ -46,9 +46,12 @@ def _renderer() -> MarkdownIt:
 
     def table_open(renderer, tokens, idx, options, env):
         under = headings[-1] if headings else "this guide"
+        env["tables"] = env.get("tables", 0) + 1
+        caption = f"Table {env['tables']}, under “{escape(under)}”"
+        # A table wider than the window scrolls in its own region, which the keyboard can reach.
         return (
-            '<div class="table-responsive"><table class="table table-sm">'
-            f"<caption>Table under “{escape(under)}”</caption>\n"
+            f'<div class="table-responsive" tabindex="0" role="region" aria-label="{caption}">'
+            f'<table class="table table-sm"><caption>{caption}</caption>\n'
         )
 
     def table_close(renderer, tokens, idx, options, env):
@@ -56,6 +59,10 @@ def _renderer() -> MarkdownIt:
 
     def th_open(renderer, tokens, idx, options, env):
         return '<th scope="col">'
+
+    def image(renderer, tokens, idx, options, env):
+        # The repository's screenshots are not served: say what the picture shows instead.
+        return f"<em>(screenshot: {escape(tokens[idx].content)})</em>"
 
     def link_open(renderer, tokens, idx, options, env):
         token = tokens[idx]
@@ -68,6 +75,7 @@ def _renderer() -> MarkdownIt:
         "table_close": table_close,
         "th_open": th_open,
         "link_open": link_open,
+        "image": image,
     }.items():
         md.add_render_rule(name, rule)
     return md
@@ -76,7 +84,7 @@ def _renderer() -> MarkdownIt:
 @lru_cache(maxsize=len(GUIDES) * 2)
 def _rendered(name: str, modified: float) -> str:
     """The guide as HTML (cached until the file changes)."""
-    return _renderer().render(_doc_path(name).read_text(encoding="utf-8"))
+    return _renderer().render(_doc_path(name).read_text(encoding="utf-8"), {})
 
 
 def url_name(slug: str) -> str:

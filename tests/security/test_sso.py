@@ -65,7 +65,7 @@ def provider(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "-m", "tests.oidc_provider.setup"], cwd=ROOT, env=env, check=True
+        [sys.executable, "-m", "tests.oidc_provider.prepare"], cwd=ROOT, env=env, check=True
     )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
