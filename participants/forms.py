@@ -234,6 +234,17 @@ class ContactExportForm(forms.Form):
         help_text="Notes are sensitive personal data: include them only if you need them.",
     )
 
+    file_format = forms.ChoiceField(
+        label="File",
+        choices=[
+            ("xlsx", "Excel (XLSX): headings people read, dates as dates"),
+            ("csv", "CSV: column names for other systems"),
+        ],
+        initial="xlsx",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
     def __init__(self, *args, teams=None, notes_allowed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
@@ -251,4 +262,6 @@ class ContactExportForm(forms.Form):
         if date_to and date_to > timezone.localdate():
             self.add_error("date_to", "The end date cannot be in the future.")
         data.setdefault("include_notes", False)
+        # A form posted without the choice (an older page, a script) gets the CSV it always did.
+        data["file_format"] = data.get("file_format") or "csv"
         return data

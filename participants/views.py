@@ -19,6 +19,7 @@ from caseload.core.choices import CHILDREN_CASE_TYPES
 from caseload.core.forms import add_service_errors
 from caseload.core.history import history_rows
 from caseload.core.selectors import case_for_user, teams_user_can_add_to
+from caseload.core.spreadsheet import xlsx_bytes
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 
@@ -361,12 +362,32 @@ def contact_export(request) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if data["file_format"] == "xlsx":
+                return _xlsx_response(request, export)
             return _csv_response(request, export)
     return render(
         request,
         "participants/contact_export.html",
         {"form": form, "exports": selectors.recent_exports(request.user)},
     )
+
+
+def _export_name(export) -> str:
+    return f"contacts-{export.team.reference or export.team.pk}-{export.date_from}-{export.date_to}"
+
+
+def _xlsx_response(request, export) -> HttpResponse:
+    contacts = selectors.contacts_for_export(
+        request.user, export.team, date_from=export.date_from, date_to=export.date_to
+    )
+    table = exports.contact_table(contacts.iterator(chunk_size=2000), export)
+    response = HttpResponse(
+        xlsx_bytes(table),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(export)}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _csv_response(request, export) -> StreamingHttpResponse:
@@ -380,8 +401,7 @@ def _csv_response(request, export) -> StreamingHttpResponse:
     # The byte order mark makes Excel read the file as UTF-8 (names with accents survive).
     lines = chain(["\ufeff"], (writer.writerow(row) for row in rows))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    name = f"contacts-{export.team.reference or export.team.pk}-{export.date_from}-{export.date_to}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(export)}.csv"'
     response["Cache-Control"] = "no-store"
     return response
 

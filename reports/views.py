@@ -18,6 +18,7 @@ from caseload.checkins.selectors import monthly_shares
 from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_required
 from caseload.core.choices import WorkerRole
 from caseload.core.models import Flag, Service, Team
+from caseload.core.spreadsheet import Column, Table
 from security.audit import audit_record
 from security.choices import AuditAction
 from weighting import scoring
@@ -437,54 +438,80 @@ def evidence_pack(request, pk: int) -> HttpResponse:
 # --- Downloads ---------------------------------------------------------------------------------
 
 
+MEMBER_COLUMNS = [
+    Column("worker", "Worker"),
+    Column("role", "Role"),
+    Column("fte", "FTE", "fte"),
+    Column("open_cases", "Open cases", "count"),
+    Column("promise", "Caseload promise", "count"),
+    Column("above_promise", "Above promise", "yes_no"),
+    Column("weighted_load", "Weighted load (points)", "count"),
+    Column("capacity", "Capacity (points)", "fte"),
+    Column("bandwidth_status", "Against bandwidth"),
+    Column("open_flags", "Open flags", "count"),
+]
+
+
+def _table(report: Report, scope: Scope, table: str, fmt: str, *, children, team) -> Table:
+    """The table asked for, with its columns and rows (the figures of one scope are a figure
+    per row in the XLSX, one wide row in the CSV)."""
+    columns: list[Column]
+    if table == "figures" and fmt == "xlsx":
+        columns, rows = exports.FIGURE_ROW_COLUMNS, exports.figure_rows(scope.figures)
+    elif table == "figures":
+        columns = [*exports.SCOPE_COLUMNS, *exports.figure_columns()]
+        rows = [[scope.scope, scope.name, *(scope.figures[f] for f in F.FIELDS)]]
+    elif table == "compare":
+        if team is not None:
+            raise Http404("A team has no services or teams below it")
+        columns = [*exports.SCOPE_COLUMNS, *exports.figure_columns()]
+        rows = [[c.scope, c.name, *(c.figures[f] for f in F.FIELDS)] for c in children]
+    elif table == "members":
+        if team is None:
+            raise Http404("Members are listed on a team's dashboard")
+        columns = MEMBER_COLUMNS
+        rows = [
+            [m["worker"].name, m["role"], m["fte"], m["open_cases"], m["promise"],
+             m["above_promise"], m["weighted_load"], m["capacity"], str(m["status"]),
+             m["open_flags"]]
+            for m in _members(report, team)
+        ]  # fmt: skip
+    elif table == "trend":
+        columns = [Column("date", "Date", "date"), *exports.figure_columns()]
+        rows = [
+            [p["on"], *(p["figures"].get(f) for f in F.FIELDS)]
+            for p in _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
+        ]
+    else:
+        columns = [
+            Column("open_cases", "Open cases held"),
+            Column("case_holders", "Case holders", "count"),
+        ]
+        rows = [list(pair) for pair in F.distribution(scope.counts)]
+    place = scope.name if scope.scope == "organisation" else f"{scope.name}, {report.organisation}"
+    return Table(
+        title=f"{exports.TITLES[table]}: {scope.name}",
+        scope=f"{place} ({scope.scope})",
+        on=report.on,
+        columns=columns,
+        rows=rows,
+        notes=exports.notes() if table in ("figures", "compare", "trend") else (),
+        sheet_name=exports.TITLES[table],
+    )
+
+
 def _export(request, report: Report, scope: Scope, *, children: list[Scope], team=None):
     table, fmt = request.GET.get("table", ""), request.GET.get("format", "")
     if table not in TABLES or fmt not in exports.FORMATS:
         raise Http404("Unknown table or format")
     stem = f"{scope.scope}-{scope.pk}-{table}-{report.on.isoformat()}"
-    if table == "figures":
-        header = ["scope", "scope_name", *F.FIELDS]
-        rows = [[scope.scope, scope.name, *(scope.figures[f] for f in F.FIELDS)]]
-    elif table == "compare":
-        if team is not None:
-            raise Http404("A team has no services or teams below it")
-        header = ["scope", "scope_name", *F.FIELDS]
-        rows = [[c.scope, c.name, *(c.figures[f] for f in F.FIELDS)] for c in children]
-    elif table == "members":
-        if team is None:
-            raise Http404("Members are listed on a team's dashboard")
-        header = ["worker", "role", "fte", "open_cases", "promise", "above_promise",
-                  "weighted_load", "capacity", "bandwidth_status", "open_flags"]  # fmt: skip
-        rows = [
-            [
-                m["worker"].name,
-                m["role"],
-                m["fte"],
-                m["open_cases"],
-                m["promise"],
-                m["above_promise"],
-                m["weighted_load"],
-                m["capacity"],
-                str(m["status"]),
-                m["open_flags"],
-            ]  # fmt: skip
-            for m in _members(report, team)
-        ]
-    elif table == "trend":
-        header = ["date", *F.FIELDS]
-        rows = [
-            [p["on"].isoformat(), *(p["figures"].get(f) for f in F.FIELDS)]
-            for p in _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
-        ]
-    else:
-        header = ["open_cases", "case_holders"]
-        rows = F.distribution(scope.counts)
+    sheet = _table(report, scope, table, fmt, children=children, team=team)
     audit_record(
         request=request,
         action=AuditAction.EXPORT,
         detail=f"dashboard table {table} ({fmt}) for {scope.scope} {scope.pk}",
     )
-    return exports.download(header, rows, filename=stem, fmt=fmt)
+    return exports.download(sheet, filename=stem, fmt=fmt)
 
 
 @require_GET

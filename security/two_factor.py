@@ -70,3 +70,10 @@ def mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
     request.session.cycle_key()
     otp_login(request, device)
     request.session[VERIFIED] = True
+
+
+def mark_verified_by_provider(request: HttpRequest) -> None:
+    """The identity provider says the person used a second factor (single sign-on's `amr`):
+    the same as passing Caseload's own, with no device of ours."""
+    request.session.cycle_key()
+    request.session[VERIFIED] = True

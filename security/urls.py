@@ -8,4 +8,6 @@ urlpatterns = [
     path("session/status/", views.session_status, name="session_status"),
     path("retention/", views.retention_reviews, name="retention_reviews"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("sso/start/", views.SsoStart.as_view(), name="sso_start"),
+    path("sso/callback/", views.SsoCallback.as_view(), name="sso_callback"),
 ]

@@ -6,12 +6,15 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from caseload.core.access import role_required
 from caseload.core.choices import AccessRole
@@ -23,12 +26,14 @@ from .choices import AuditAction, ReviewStatus
 from .demo import demo_device, demo_totp_code
 from .forms import TwoFactorCodeForm
 from .middleware import no_session_activity, two_factor_exempt
+from .oidc import enabled as sso_enabled
 from .sessions import session_remaining, session_touch
 from .two_factor import (
     confirmed_device,
     device_for_enrolment,
     is_verified,
     mark_verified,
+    mark_verified_by_provider,
     two_factor_required,
 )
 
@@ -139,3 +144,41 @@ def two_factor(request) -> HttpResponse:
             qr_data_uri=segno.make(device.config_url, error="m").svg_data_uri(scale=5),
         )
     return render(request, "security/two_factor.html", context)
+
+
+# --- Single sign-on ------------------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SsoStart(OIDCAuthenticationRequestView):
+    """Send the person to the identity provider to sign in (404 while single sign-on is off)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sso_enabled():
+            raise Http404("Single sign-on is not set up")
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SsoCallback(OIDCAuthenticationCallbackView):
+    """The provider sends the person back here: sign them in if their e-mail is a Caseload
+    user's, and count the provider's second factor (its `amr` claim) as Caseload's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sso_enabled():
+            raise Http404("Single sign-on is not set up")
+        return super().dispatch(request, *args, **kwargs)
+
+    def login_success(self):
+        response = super().login_success()
+        if getattr(self.user, "sso_second_factor", False):
+            mark_verified_by_provider(self.request)
+        return response
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            f"You could not be signed in with {settings.OIDC_PROVIDER_NAME}. If you did sign in "
+            "there, no Caseload account uses that e-mail address: ask an administrator.",
+        )
+        return redirect("login")

@@ -15,6 +15,8 @@ PUBLIC_NAMES = {
     "password_reset_complete",
     "healthz",
     "favicon",
+    "sso_start",
+    "sso_callback",
 }
 # The API's endpoints (and its schema) take a token and answer 401, not a sign-in page, without
 # one (tests/api); its docs are a page like any other.

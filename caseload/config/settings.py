@@ -162,7 +162,34 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (docs/security.md): answers nothing unless the OIDC_* settings are set.
+    "security.oidc.CaseloadOIDCBackend",
 ]
+
+# Single sign-on with the organisation's identity provider (OpenID Connect, mozilla-django-oidc).
+# On when the client id and the provider's endpoints are set; users are matched by e-mail.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation's account")
+# Unknown e-mail addresses are refused unless this is on; new users are then caseworkers with
+# no team in OIDC_NEW_USER_ORGANISATION (by name).
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+OIDC_CREATE_USER = OIDC_CREATE_USERS  # the library's own name for it
+OIDC_NEW_USER_ORGANISATION = env("OIDC_NEW_USER_ORGANISATION", default="")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_ENABLED = all(
+    (OIDC_RP_CLIENT_ID, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT,
+     OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT)
+)  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,6 +290,18 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_BEAT_SCHEDULER = "caseload.config.celery:LivenessScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# SITE_URL: the site's own address, for the links in e-mails (which have no page to be relative
+# to). Default: the first of ALLOWED_HOSTS over https, or the demo's address with DEBUG on.
+_first_host = next((h for h in ALLOWED_HOSTS if h not in ("*", "") and h[0] != "."), "")
+SITE_URL = env(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else (f"https://{_first_host}" if _first_host else ""),
+)
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL (e.g. https://caseload.example.org): ALLOWED_HOSTS names no single host "
+        "to build the links in e-mails from."
+    )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="caseload@localhost")
@@ -375,6 +414,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="caseload")
 # services, which sit below the tasks, enqueue work by task name (caseload/core/enqueue.py).
 CELERY_IMPORTS = (
     "caseload.flags.tasks",
+    "caseload.digest.tasks",
     "caseload.imports.tasks",
     "reports.tasks",
     "security.tasks",

@@ -1,5 +1,6 @@
-"""The sign-in page: Django's own, plus the demo's sign-ins when DEMO_MODE is on (the embedded
-default that `make demo` runs), so a newcomer signs in as each role without the terminal."""
+"""The sign-in page: Django's own, a button for single sign-on when it is set up, and the demo's
+sign-ins when DEMO_MODE is on (the embedded default that `make demo` runs), so a newcomer signs
+in as each role without the terminal."""
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView
@@ -9,10 +10,12 @@ from security.two_factor import role_requires_two_factor
 
 
 class SignInView(LoginView):
-    """Username and password; in demo mode, one button per demo sign-in."""
+    """Username and password; single sign-on; in demo mode, one button per demo sign-in."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            context["sso_name"] = settings.OIDC_PROVIDER_NAME
         if settings.DEMO_MODE:
             context["demo_logins"] = [
                 {

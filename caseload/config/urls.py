@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from caseload.casework import views as casework_views
 
-from . import errors, signin
+from . import errors, guides, signin
 
 urlpatterns = [
     path("", include("caseload.casework.urls")),
@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
     path("favicon.ico", errors.favicon, name="favicon"),
+    *(
+        path(f"guides/{slug}/", guides.guide, {"slug": slug}, name=guides.url_name(slug))
+        for slug in guides.GUIDES
+    ),
     path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from weighting.services import reductions_advance as advance_reductions
 
-from . import notifications, services
+from . import services
 from .runs import RETRY, recorded
 
 
@@ -49,12 +49,6 @@ def _organisation_counts(result, organisation_id: int) -> dict:
 def recompute_all() -> dict:
     """Recompute every team (the schedule); a second worker skips while one runs."""
     return recorded("recompute_all", services.recompute_all, claim=timedelta(minutes=30)).counts
-
-
-@shared_task(name="caseload.send_digests", **RETRY)
-def send_digests() -> dict:
-    """Daily digest emails for managers and directors who asked for one."""
-    return recorded("send_digests", notifications.send_digests, claim=timedelta(hours=1)).counts
 
 
 @shared_task(name="caseload.reductions_advance", **RETRY)

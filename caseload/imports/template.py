@@ -78,9 +78,8 @@ ABOUT = [
     "Rows are matched by their _ref columns: importing the same file again changes nothing.",
     "Upload the workbook at Imports: it is checked first, and nothing is written until you "
     "confirm.",
-    "Every column and problem message is explained in the import format guide "
-    "(docs/import-format.md).",
 ]
+GUIDE_LINE = "Every column, accepted value and problem message is explained in the import guide: {}"
 
 _EXAMPLE_FILL = PatternFill("solid", fgColor="EDEDED")
 _BOLD = Font(bold=True)
@@ -133,13 +132,16 @@ def _data_sheet(book, name: str, ranges: dict[str, str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def template_xlsx(target) -> None:
-    """The template workbook: read me, a sheet per file with examples, the accepted values."""
+def template_xlsx(target, *, guide_url: str) -> None:
+    """The template workbook: read me (with a link to the import guide at `guide_url`), a sheet
+    per file with examples, the accepted values."""
     book = Workbook()
     about = book.active
     about.title = "read me"
     for line in ABOUT:
         about.append([line])
+    about.append([GUIDE_LINE.format(guide_url)])
+    about.cell(row=about.max_row, column=1).hyperlink = guide_url
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 110
     ranges = _accepted_sheet(book)

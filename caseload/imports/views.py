@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseload.core import once
+from caseload.core import mail, once
 from caseload.core.access import role_required
 from caseload.core.choices import AccessRole, ImportStatus
 from caseload.core.models import ImportRun
@@ -155,7 +155,7 @@ def import_template(request) -> HttpResponse:
         template.template_zip(buffer)
         content_type, name = "application/zip", "caseload-import-template.zip"
     else:
-        template.template_xlsx(buffer)
+        template.template_xlsx(buffer, guide_url=mail.link("guide_import_format"))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "caseload-import-template.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)

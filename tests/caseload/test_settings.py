@@ -11,7 +11,7 @@ PROBE = (
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
-    "'demo': settings.DEMO_MODE}))"
+    "'demo': settings.DEMO_MODE, 'site': settings.SITE_URL}))"
 )
 
 
@@ -70,3 +70,19 @@ def test_debug_off_without_allowed_hosts_refuses_to_start_and_says_what_to_set()
     result = _settings_with({"DEBUG": "0", "SECRET_KEY": "x" * 60})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_site_url_defaults_to_the_first_allowed_host_and_is_required_when_none_names_one():
+    import json
+
+    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50}
+    result = _settings_with({**production, "ALLOWED_HOSTS": "caseload.example.org,other.org"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["site"] == "https://caseload.example.org"
+    result = _settings_with({**production, "ALLOWED_HOSTS": ".example.org"})
+    assert result.returncode != 0 and "Set SITE_URL" in result.stderr
+    result = _settings_with(
+        {**production, "ALLOWED_HOSTS": "*", "SITE_URL": "https://caseload.council.gov.uk"}
+    )
+    assert json.loads(result.stdout)["site"] == "https://caseload.council.gov.uk"
+    assert json.loads(_settings_with({}).stdout)["site"] == "http://127.0.0.1:8000"

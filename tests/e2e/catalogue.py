@@ -31,6 +31,8 @@ SKIP = {
     "logout": "POST only; the sign-out journey covers it",
     "healthz": "JSON for load balancers",
     "favicon": "a redirect to the icon among the static files",
+    "sso_start": "a redirect to the identity provider (404 unless single sign-on is set up)",
+    "sso_callback": "where the identity provider sends people back (tests/security/test_sso.py)",
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
     "exclusion_remove": "POST only, from a case's exclusions page",

@@ -43,7 +43,7 @@ def test_a_director_sorts_filters_and_dates_the_dashboard_without_javascript(ope
     ui.goto("dashboard_organisation")
     ui.expect_heading("Northshire County Council")
     table = ui.page.locator("main table.compare-table")
-    ui.click_link("Highest caseload", within="main table.compare-table")
+    ui.click_link("Caseloads held: Highest", within="main table.compare-table")
     expect(table.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
     first = table.locator("tbody th a").first.inner_text()
     ui.fill_form({"Service name contains": first[:6]}, submit="Filter")

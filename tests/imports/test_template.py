@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _workbook(tmp_path):
     path = tmp_path / "template.xlsx"
-    template_xlsx(path)
+    template_xlsx(path, guide_url="https://caseload.example.org/guides/import-format/")
     return path
 
 

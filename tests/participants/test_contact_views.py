@@ -487,6 +487,36 @@ class TestExport:
         assert "at most 366 days" in response.content.decode()
         assert not ContactExport.objects.exists()
 
+    def test_the_xlsx_has_a_title_headings_people_read_and_typed_cells(
+        self, client_for, manager, own_contact, team
+    ):
+        from openpyxl import load_workbook
+
+        response = self._post(client_for(manager), team, file_format="xlsx", include_notes="on")
+        assert response["Content-Disposition"].endswith('.xlsx"')
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A1"].value == f"Contacts and attempts: {team.name}"
+        header = int(sheet.freeze_panes[1:]) - 1
+        headings = [c.value for c in sheet[header]]
+        assert headings[:3] == ["Contact", "Correction of contact", "Case"]
+        assert headings[-1] == "Notes"
+        row = {h: c for h, c in zip(headings, sheet[header + 1], strict=True)}
+        moment = timezone.localtime(own_contact.occurred_at)
+        assert row["Contact"].value == own_contact.pk
+        assert row["Date"].is_date and row["Date"].value.date() == moment.date()
+        assert row["Date"].number_format == "d mmm yyyy"
+        assert row["Time"].number_format == "hh:mm"
+        assert row["Minutes"].value == own_contact.duration_minutes
+        assert row["Recorded at"].is_date
+        assert ContactExport.objects.get().include_notes is True
+
+    def test_the_xlsx_is_refused_to_another_teams_manager_like_the_csv(
+        self, client_for, outsider_manager, own_contact, team
+    ):
+        response = self._post(client_for(outsider_manager), team, file_format="xlsx")
+        assert "Select a valid choice" in response.content.decode()
+        assert not ContactExport.objects.exists()
+
     def test_the_export_page_lists_recent_exports(self, client_for, manager, own_contact, team):
         self._post(client_for(manager), team)
         html = client_for(manager).get(reverse("contact_export")).content.decode()

@@ -322,6 +322,16 @@ def test_side_by_side_shows_every_caseload_measure_as_a_sortable_column(
 # --- Downloads --------------------------------------------------------------------------------
 
 
+def _sheet(response):
+    """The downloaded workbook's only sheet (not read-only: styles and panes are wanted)."""
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def _heading_row(sheet) -> int:
+    """The row of the column headings: the one the frozen pane sits under."""
+    return int(sheet.freeze_panes[1:]) - 1
+
+
 def test_every_dashboard_table_downloads_as_csv_and_xlsx(client_for, director, team):
     held_case(WorkerFactory(team=team))
     client = client_for(director)
@@ -335,11 +345,100 @@ def test_every_dashboard_table_downloads_as_csv_and_xlsx(client_for, director, t
             csv_response = client.get(f"{url}?table={table}&format=csv")
             assert csv_response.status_code == 200, (url, table)
             assert csv_response["Content-Type"].startswith("text/csv")
-            xlsx = client.get(f"{url}?table={table}&format=xlsx")
-            book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
-            header = next(book.active.iter_rows(values_only=True))
-            assert list(header) == next(csv.reader(io.StringIO(csv_response.content.decode())))
+            csv_rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
+            assert all(" " not in name for name in csv_rows[0])  # machine names
+            sheet = _sheet(client.get(f"{url}?table={table}&format=xlsx"))
+            headings = [c.value for c in sheet[_heading_row(sheet)]]
+            assert all(c.font.bold for c in sheet[_heading_row(sheet)])
+            assert headings and all(h and h[0].isupper() for h in headings), headings
+            if table != "figures":  # the figures are a figure per row in the XLSX
+                assert len(headings) == len(csv_rows[0])
+                assert sheet.max_row - _heading_row(sheet) == len(csv_rows) - 1
     assert client.get(f"{url}?table=nothing&format=csv").status_code == 404
+
+
+def test_the_xlsx_says_what_it_is_for_which_scope_and_date_with_headings_people_read(
+    client_for, director, team
+):
+    held_case(WorkerFactory(team=team))
+    on = TODAY - timedelta(days=3)
+    url = reverse("dashboard_service_export", args=[team.service_id])
+    sheet = _sheet(client_for(director).get(f"{url}?table=compare&format=xlsx&on={on}"))
+    assert sheet["A1"].value == f"Side by side, every figure: {team.service.name}"
+    assert sheet["A1"].font.bold
+    assert sheet["A2"].value == (
+        f"{team.service.name}, Testshire Council (service) on {on.day} {on:%B %Y}"
+    )
+    row = _heading_row(sheet)
+    assert sheet.freeze_panes == f"A{row + 1}"
+    headings = [c.value for c in sheet[row]]
+    assert headings[:3] == ["Level", "Name", "Caseload per FTE (DfE method)"]
+    assert "Case holders with 20 or more cases" in headings
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    assert all(8 <= width <= 45 for width in widths), widths
+
+
+def test_shares_are_percentages_ratios_two_places_and_dates_real_dates(client_for, director, team):
+    worker = WorkerFactory(team=team)
+    bulk_cases(team, 21, worker=worker)
+    client = client_for(director)
+    url = reverse("dashboard_service_export", args=[team.service_id])
+    sheet = _sheet(client.get(f"{url}?table=compare&format=xlsx"))
+    row = _heading_row(sheet)
+    by_heading = {c.value: c.column for c in sheet[row]}
+    share = sheet.cell(row=row + 1, column=by_heading["Case holders with 20 or more cases"])
+    assert share.value == 1.0 and share.number_format == "0.0%"
+    ratio = sheet.cell(row=row + 1, column=by_heading["Caseload per FTE (DfE method)"])
+    assert ratio.value == 21 and ratio.number_format == "#,##0.00"
+    count = sheet.cell(row=row + 1, column=by_heading["Open cases allocated"])
+    assert count.value == 21 and count.number_format == "#,##0"
+
+    trend = _sheet(
+        client.get(reverse("dashboard_organisation_export") + "?table=trend&format=xlsx")
+    )
+    first = trend.cell(row=_heading_row(trend) + 1, column=1)
+    assert first.is_date and first.number_format == "d mmm yyyy"
+    assert first.value.date() == TODAY
+
+
+def test_one_scopes_figures_are_a_figure_per_row_each_in_its_own_format(client_for, director, team):
+    bulk_cases(team, 21, worker=WorkerFactory(team=team))
+    url = reverse("dashboard_team_export", args=[team.pk])
+    sheet = _sheet(client_for(director).get(f"{url}?table=figures&format=xlsx"))
+    row = _heading_row(sheet)
+    assert [c.value for c in sheet[row]] == ["Figure", "Value"]
+    field = {label: name for name, (label, _) in F.LABELS.items()}
+    values = {
+        field[sheet.cell(row=r, column=1).value]: sheet.cell(row=r, column=2)
+        for r in range(row + 1, sheet.max_row + 1)
+    }
+    assert set(values) == set(F.FIELDS)
+    assert values["share_20_plus"].number_format == "0.0%"
+    assert values["caseload_per_fte"].number_format == "#,##0.00"
+    assert values["cases_allocated"].value == 21
+
+
+def test_a_blank_figure_is_an_empty_cell_not_a_dash_or_zero(client_for, director, team):
+    url = reverse("dashboard_team_export", args=[team.pk])
+    client = client_for(director)
+    sheet = _sheet(client.get(f"{url}?table=figures&format=xlsx"))
+    values = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value
+        for r in range(_heading_row(sheet) + 1, sheet.max_row + 1)
+    }
+    assert values["Caseload per FTE (DfE method)"] is None
+    body = client.get(f"{url}?table=figures&format=csv").content.decode()
+    row = dict(zip(*csv.reader(io.StringIO(body)), strict=True))
+    assert row["caseload_per_fte"] == ""
+
+
+def test_the_manager_of_another_team_cannot_download_this_teams_tables(
+    client_for, outsider_manager, team
+):
+    url = reverse("dashboard_team_export", args=[team.pk])
+    for fmt in ("csv", "xlsx"):
+        response = client_for(outsider_manager).get(f"{url}?table=members&format={fmt}")
+        assert response.status_code in (403, 404)
 
 
 def test_downloads_neutralise_cells_a_spreadsheet_would_run(client_for, director, organisation):

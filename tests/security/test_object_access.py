@@ -59,6 +59,9 @@ QUERY_OBJECTS = {"participant_create": {"sibling_of": "participant"}}
 # references must not appear in them.
 NO_OBJECT_PAGES = {
     "home",
+    "guide_figures",
+    "guide_import_format",
+    "guide_security",
     "organisation",
     "my_caseload",
     "participant_list",
