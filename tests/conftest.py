@@ -185,3 +185,15 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run at once in this test, as on the embedded default, even where REDIS_URL
+    points at a real broker (CI): the test sees what the task did."""
+    from celery import current_app
+
+    old = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = old

@@ -266,8 +266,8 @@ def test_the_dashboards_show_the_shares_month_by_month(
     answer(caseworker.worker, "unmanageable")
     for client, url in [
         (client_for(manager), reverse("dashboard_team", args=[team.pk])),
-        (client_for(director), reverse("dashboard_service", args=[team.service_id]) + "?live=1"),
-        (client_for(director), reverse("dashboard_organisation") + "?live=1"),
+        (client_for(director), reverse("dashboard_service", args=[team.service_id])),
+        (client_for(director), reverse("dashboard_organisation")),
     ]:
         body = client.get(url).content.decode()
         assert 'id="checkin-shares"' in body, url

@@ -31,7 +31,7 @@ def allocated(team, n):
 
 
 def test_asking_for_live_figures_works_them_out_in_the_background_and_shows_them(
-    client_for, director, team, scheduled, django_capture_on_commit_callbacks
+    client_for, director, team, scheduled, django_capture_on_commit_callbacks, eager_tasks
 ):
     allocated(team, 2)
     services.snapshot_take()
