@@ -43,6 +43,7 @@ COLUMNS = (
     "fte_needed",
     "cases_unallocated",
     "overdue_visits",
+    "supervision_overdue",
     "workers",
 )
 HEADLINES = ("caseload_per_fte", "share_above_promise", "cases_unallocated", "fte_needed")
@@ -317,6 +318,7 @@ def _members(report: Report, team: Team) -> list[dict]:
                 "headroom": load.headroom,
                 "open_flags": flags.get(worker.pk, 0),
                 "checkin": staff.checkin and Manageability(staff.checkin),
+                "supervision_overdue": staff.supervision_overdue,
             }
         )
     members.sort(key=lambda m: (not m["above_promise"], -m["open_cases"], m["worker"].name))

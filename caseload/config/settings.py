@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "caseload.imports",
     "caseload.demo",
     "caseload.checkins",
+    "caseload.supervision",
     "participants",
     "weighting",
     "reports",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
     path("checkins/", include("caseload.checkins.urls")),
+    path("supervision/", include("caseload.supervision.urls")),
     path("", include("participants.contact_urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -129,6 +129,7 @@ class FlagKind(models.TextChoices):
         "checkin_unmanageable_in_band",
         "Says unmanageable while not above band",
     )
+    SUPERVISION_OVERDUE = "supervision_overdue", "Supervision overdue"
 
 
 WORKER_FLAGS = (FlagKind.ABOVE_PROMISE, FlagKind.ABOVE_BANDWIDTH)

@@ -25,6 +25,7 @@ from .assessments import seed_assessments
 from .casework import seed_casework
 from .checkins import seed_checkins
 from .names import FAMILY_NAMES, GIVEN_NAMES
+from .supervision import seed_supervision
 
 BATCH = 2000
 
@@ -289,6 +290,7 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     counts["assessments"] = seed_assessments(rng=rng, organisation=organisation, today=today)
     _escalations(teams, today)
     counts["checkins"] = seed_checkins(rng=rng, organisation=organisation, today=today)
+    counts["supervisions"] = seed_supervision(rng=rng, organisation=organisation, today=today)
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 

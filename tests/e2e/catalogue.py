@@ -32,6 +32,7 @@ SKIP = {
     "healthz": "JSON for load balancers",
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
+    "supervision_action_done": "POST only, from a worker's supervision page",
     "subject_access_export": "a download, reached from the subject access confirmation",
     "import_confirm": "POST only, from a checked import's page (tests/imports/test_views.py)",
     "import_retry": "POST only, from a failed import's page (tests/imports/test_stopped_runs.py)",

@@ -76,6 +76,7 @@ NO_OBJECT_PAGES = {
     "import_template",
     "checkin_list",
     "checkin_create",
+    "supervision_mine",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
