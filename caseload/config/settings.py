@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "caseload.demo",
     "caseload.checkins",
     "caseload.supervision",
+    "caseload.forecast",
     "participants",
     "weighting",
     "reports",

@@ -24,6 +24,7 @@ from weighting.defaults import ensure_defaults
 from .assessments import seed_assessments
 from .casework import seed_casework
 from .checkins import seed_checkins
+from .forecast import seed_forecast
 from .names import FAMILY_NAMES, GIVEN_NAMES
 from .supervision import seed_supervision
 
@@ -291,6 +292,9 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     _escalations(teams, today)
     counts["checkins"] = seed_checkins(rng=rng, organisation=organisation, today=today)
     counts["supervisions"] = seed_supervision(rng=rng, organisation=organisation, today=today)
+    counts["expected_ends"] = seed_forecast(
+        rng=rng, organisation=organisation, teams=teams, today=today
+    )
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 

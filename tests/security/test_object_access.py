@@ -77,6 +77,7 @@ NO_OBJECT_PAGES = {
     "checkin_list",
     "checkin_create",
     "supervision_mine",
+    "dashboard_organisation_forecast",
 }
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
