@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 260
+HOLDERS_DESCRIPTION = "Case holders by number of open cases; the table beside it gives every count."
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
 
 
@@ -127,6 +128,8 @@ def bar_chart(
     title: str,
     marks: Sequence[tuple[int, str]] = (),
     bin_width: int = 5,
+    axis_label: str = "Open cases held",
+    description: str = HOLDERS_DESCRIPTION,
 ) -> SafeString:
     """Bars (e.g. case holders by caseload band) with labelled vertical lines at the given
     caseloads (`marks`: (caseload, label)), drawn at the edge of the band that starts there."""
@@ -174,9 +177,8 @@ def bar_chart(
         '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
         _f(LEFT + plot_w / 2),
         HEIGHT - 8,
-        "Open cases held",
+        axis_label,
     )
-    description = "Case holders by number of open cases; the table beside it gives every count."
     body = format_html("{}{}{}{}", _axes(top, percent=False), rects, lines, axis)
     return _frame(chart_id, title, description, body)
 
@@ -224,11 +226,19 @@ def lines_chart(
         '<line class="chart-series chart-series-{}" x1="{}" y1="{}" x2="{}" y2="{}"/>'
         '<text class="chart-tick" x="{}" y="{}">{}</text>',
         (
-            (style, LEFT + i * 140, HEIGHT - 10, LEFT + i * 140 + 24, HEIGHT - 10,
-             LEFT + i * 140 + 30, HEIGHT - 6, name)
+            (
+                style,
+                LEFT + i * 140,
+                HEIGHT - 10,
+                LEFT + i * 140 + 24,
+                HEIGHT - 10,
+                LEFT + i * 140 + 30,
+                HEIGHT - 6,
+                name,
+            )
             for i, (name, style, _) in enumerate(series)
         ),
-    )  # fmt: skip
+    )
     description = (
         f"{', '.join(name for name, _, _ in series)} from {labels[0]} to {labels[-1]}; "
         "the table beside the chart gives every value."

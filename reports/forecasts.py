@@ -28,7 +28,7 @@ def _assumptions(inputs: P.Inputs) -> dict:
                 a.points,
             )
             for a in inputs.arrivals
-        ],  # fmt: skip
+        ],
         "per_week": sum((a.per_week for a in inputs.arrivals), P.ZERO),
         "leavers": sum(
             w.leaves_on is not None and inputs.start <= w.leaves_on < horizon

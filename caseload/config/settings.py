@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "caseload.checkins",
     "caseload.supervision",
     "caseload.forecast",
+    "caseload.outcomes",
     "participants",
     "weighting",
     "reports",

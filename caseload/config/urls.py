@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("caseload.imports.urls")),
     path("checkins/", include("caseload.checkins.urls")),
     path("supervision/", include("caseload.supervision.urls")),
+    path("outcomes/", include("caseload.outcomes.urls")),
     path("", include("participants.contact_urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -26,6 +26,7 @@ from .casework import seed_casework
 from .checkins import seed_checkins
 from .forecast import seed_forecast
 from .names import FAMILY_NAMES, GIVEN_NAMES
+from .outcomes import seed_outcomes
 from .supervision import seed_supervision
 
 BATCH = 2000
@@ -295,6 +296,7 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     counts["expected_ends"] = seed_forecast(
         rng=rng, organisation=organisation, teams=teams, today=today
     )
+    counts["outcome_reviews"] = seed_outcomes(rng=rng, organisation=organisation, today=today)
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 

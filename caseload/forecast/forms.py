@@ -30,9 +30,13 @@ class ScenarioForm(forms.Form):
         choices=[("", "Choose")] + [c for c in StandardKind.choices if c[0] != "manager"],
     )
     from_week = forms.IntegerField(
-        label="From week", required=False, min_value=0, max_value=WEEKS - 1, initial=0,
+        label="From week",
+        required=False,
+        min_value=0,
+        max_value=WEEKS - 1,
+        initial=0,
         help_text="0 is this week.",
-    )  # fmt: skip
+    )
     case_type = forms.ChoiceField(
         label="Move work of this case type elsewhere",
         required=False,

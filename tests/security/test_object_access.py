@@ -36,6 +36,7 @@ KIND_BY_PREFIX = {
     "dashboard_service": "service",
     "evidence_pack": "service",
     "import_": "import_run",
+    "outcomes_service": "service",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
