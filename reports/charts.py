@@ -218,7 +218,7 @@ def lines_chart(
         (
             (_f(LEFT + i * step), TOP + plot_h + 18, label)
             for i, label in enumerate(labels)
-            if i % every == 0 or i == len(labels) - 1
+            if i % every == 0
         ),
     )
     legend = format_html_join(

@@ -16,7 +16,7 @@ STAGE_DAYS = (
     (Stage.ENGAGING, 21),
     (Stage.ENGAGED, 70),
     (Stage.STABILISED, 200),
-    (Stage.STEPPING_DOWN, 300),
+    (Stage.STEPPING_DOWN, 420),
 )
 
 
