@@ -4,28 +4,41 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What the app itself needs, without the test and lint tools: all `make demo` installs.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: demo test e2e faults screenshots lint audit serve migrate worker beat clean bench
+.PHONY: demo install test e2e faults screenshots lint audit serve migrate worker beat clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Caseload needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+$(RUNTIME_STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	@touch $(RUNTIME_STAMP)
+
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
 
-migrate: $(STAMP)
+install: $(RUNTIME_STAMP)
+
+migrate: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --size small --if-empty
-	@echo "Caseload demo: http://127.0.0.1:$(PORT)/  (sign in with a login above)"
+	@echo "Caseload demo: http://127.0.0.1:$(PORT)/  (the sign-in page lists every demo login)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One test process by default. `make test TEST_WORKERS=2` (or `auto`) spreads the tests over
+# processes with pytest-xdist, each with its own database and cache prefix; `--dist load` keeps
+# the order that runs database-flushing tests last in each process.
+TEST_WORKERS ?= 1
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist load)
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
@@ -60,10 +73,10 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-worker: $(STAMP)
+worker: $(RUNTIME_STAMP)
 	$(BIN)/celery -A caseload worker --loglevel=INFO --without-gossip --without-mingle --without-heartbeat
 
-beat: $(STAMP)
+beat: $(RUNTIME_STAMP)
 	$(BIN)/celery -A caseload beat --loglevel=INFO
 
 clean:

@@ -15,7 +15,8 @@ PAGES = [
     ("team_detail", lambda ctx: reverse("team_detail", args=[ctx.team_pk]), "manager"),
     ("organisation", lambda ctx: reverse("organisation"), "director"),
     # Today's organisation and service figures come from the scheduled snapshot (the bench
-    # takes one first, as beat does every 15 minutes); "_live" works them out on request.
+    # takes one first, as beat does every 15 minutes); "_live" asks for them to be worked out
+    # in the background (the answer is a redirect to the page, which says they are coming).
     ("director_dashboard", lambda ctx: reverse("dashboard_organisation"), "director"),
     (
         "service_dashboard",

@@ -45,6 +45,9 @@ TARGETS = {
     "page_ms": 300.0,
     "page_ratio": 4.0,
     "worker_rss_mb": 500.0,
+    "import_national_s": 600.0,  # the national import returns, flags worked out, in 10 minutes
+    "first_recompute_s": 60.0,
+    "load_p95_ms": 300.0,
 }
 
 
@@ -418,6 +421,10 @@ def targets(results: dict) -> dict:
         checks[f"{name}: <= 4x minimal at council"] = _check(
             page["ratio_to_minimal"], TARGETS["page_ratio"], True
         )
+        if other.get("available"):
+            checks[f"{name}: <= 4x minimal at national"] = _check(
+                other["ratio_to_minimal"], TARGETS["page_ratio"], True
+            )
         checks[f"{name}: same queries at both sizes"] = {
             "value": [page["queries"], other.get("queries")],
             "met": page["queries"] == other.get("queries"),
@@ -425,6 +432,11 @@ def targets(results: dict) -> dict:
     load = results.get("load") or {}
     if "errors" in load:
         checks["no errors under load"] = {"value": load["errors"], "met": load["errors"] == 0}
+    if "p95_ms" in load:
+        checks["p95 < 300 ms under load"] = _check(load["p95_ms"], TARGETS["load_p95_ms"])
+    for key in ("import_national_s", "first_recompute_s"):
+        if results.get(key) is not None:
+            checks[f"{key} < {TARGETS[key]:.0f}"] = _check(results[key], TARGETS[key])
     memory = results.get("worker_memory") or {}
     if "peak_rss_mb" in memory:
         checks["worker RSS < 500 MB"] = _check(memory["peak_rss_mb"], TARGETS["worker_rss_mb"])
@@ -569,6 +581,9 @@ def main() -> None:
     else:
         results["import"] = guarded(import_bench)
     results["import_rows_per_s"] = results["import"].get("import_rows_per_s")
+    detail = results["import"].get("detail") or {}
+    results["import_national_s"] = detail.get("import_national_s")
+    results["first_recompute_s"] = detail.get("first_recompute_s")
     results["peak_rss_mb"] = results["import"].get("peak_rss_mb")
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["machine"]["load_average_at_end"] = os.getloadavg()

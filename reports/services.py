@@ -1,10 +1,14 @@
-"""Writing snapshots: the day's figures for every scope and worker, replaced if taken again."""
+"""Writing snapshots: the day's figures for every scope and worker, replaced if taken again;
+working an organisation's figures out now, in the background, when a director asks."""
 
-from datetime import date, timedelta
+import contextlib
+from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from caseload.core.enqueue import enqueue_after_commit
 from caseload.core.models import Organisation
 from weighting import scoring
 
@@ -13,6 +17,45 @@ from .models import ScopeSnapshot, WorkerSnapshot
 from .selectors import organisation_report
 
 BATCH = 2000
+LIVE_TASK = "reports.snapshot_organisation"  # reports/tasks.py
+LIVE_MARKER_SECONDS = 15 * 60  # a run that died is forgotten after this, so it can be asked again
+
+
+def _live_key(organisation_id: int) -> str:
+    return f"live-figures:{organisation_id}"
+
+
+def live_figures_request(organisation_id: int) -> None:
+    """Work the organisation's figures out now, in the background: today's snapshot taken
+    again (seconds at national size, too long for a request). Asking again while a run is
+    working does nothing; the dashboards say it is working (`live_figures_working_since`)."""
+    try:
+        first = cache.add(
+            _live_key(organisation_id), timezone.now().isoformat(), LIVE_MARKER_SECONDS
+        )
+    except Exception:  # noqa: BLE001 - without the cache nobody can coalesce: ask anyway
+        first = True
+    if first:
+        enqueue_after_commit(LIVE_TASK, organisation_id)
+
+
+def live_figures_working_since(organisation_id: int) -> datetime | None:
+    """When the background run that is working the organisation's figures out was asked for,
+    or None when none is."""
+    try:
+        value = cache.get(_live_key(organisation_id))
+    except Exception:  # noqa: BLE001 - the cache is down: say nothing is working
+        return None
+    return datetime.fromisoformat(value) if value else None
+
+
+def snapshot_organisation(organisation_id: int) -> dict:
+    """Take today's snapshot of one organisation (asked for from its dashboard)."""
+    try:
+        return snapshot_take(organisation_ids=[organisation_id])
+    finally:
+        with contextlib.suppress(Exception):
+            cache.delete(_live_key(organisation_id))
 
 
 @transaction.atomic

@@ -26,28 +26,60 @@ from weighting import scoring
 from . import charts, exports
 from . import figures as F
 from .forecasts import forecast_context
-from .forms import AsOfForm
+from .forms import AsOfForm, ReasonsPeriodForm
 from .models import ScopeSnapshot
-from .selectors import Report, Scope, organisation_report, report_from_snapshot
-
-# The figures shown as columns when services or teams are compared side by side; the
-# download carries every figure.
-COLUMNS = (
-    "caseload_per_fte",
-    "practitioner_caseload_per_fte",
-    "caseload_per_fte_incl_unallocated",
-    "median_caseload",
-    "max_caseload",
-    "share_20_plus",
-    "share_25_plus",
-    "share_above_promise",
-    "share_above_bandwidth",
-    "fte_needed",
-    "cases_unallocated",
-    "overdue_visits",
-    "supervision_overdue",
-    "workers",
+from .selectors import (
+    Report,
+    Scope,
+    allocation_reasons,
+    organisation_report,
+    report_from_snapshot,
 )
+from .services import live_figures_request, live_figures_working_since
+
+# The figures shown as columns when services or teams are compared side by side, in groups under
+# a shared heading, each with the short heading it has there (soft hyphens where a word may
+# break; the full label is its title); the download carries every figure.
+COLUMN_GROUPS = (
+    (
+        "Cases per FTE",
+        (
+            ("caseload_per_fte", "DfE method"),
+            ("practitioner_caseload_per_fte", "Practi\u00adtioners"),
+            ("all_staff_caseload_per_fte", "All case holders"),
+            ("caseload_per_fte_incl_unallocated", "With un\u00adallocated"),
+            ("vacancy_adjusted_caseload_per_fte", "Vacancy-adjusted"),
+            (
+                "vacancy_adjusted_incl_unallocated_per_fte",
+                "Vacancy-adjusted, with un\u00adallocated",
+            ),
+        ),
+    ),
+    (
+        "Caseloads held",
+        (
+            ("median_caseload", "Median"),
+            ("max_caseload", "Highest"),
+            ("share_20_plus", "20 or more"),
+            ("share_25_plus", "25 or more"),
+        ),
+    ),
+    (
+        "Workers above",
+        (("share_above_promise", "Promise"), ("share_above_bandwidth", "Bandwidth")),
+    ),
+    (
+        "Staff and waiting work",
+        (
+            ("fte_needed", "FTE needed"),
+            ("cases_unallocated", "Un\u00adallocated cases"),
+            ("overdue_visits", "Visits overdue"),
+            ("supervision_overdue", "Super\u00advision overdue"),
+            ("workers", "Workers"),
+        ),
+    ),
+)
+COLUMNS = tuple(field for _, columns in COLUMN_GROUPS for field, _ in columns)
 HEADLINES = ("caseload_per_fte", "share_above_promise", "cases_unallocated", "fte_needed")
 TRENDS = (
     ("caseload_per_fte", False),
@@ -101,21 +133,26 @@ def _sorted(rows: list[Scope], request) -> tuple[list[Scope], str, str]:
 
 
 def _headers(sort: str) -> list[dict]:
-    """Column headers with the link that sorts by each (descending first, then ascending)."""
-    headers = []
-    for name in COLUMNS:
-        current = sort.lstrip("-") == name
-        descending = sort.startswith("-")
-        headers.append(
-            {
-                "field": name,
-                "label": F.LABELS[name][0],
-                "kind": F.LABELS[name][1],
-                "sorted": ("descending" if descending else "ascending") if current else "",
-                "next": name if current and descending else f"-{name}",
-            }
-        )
-    return headers
+    """Column groups, each with its columns' headers and the link that sorts by each
+    (descending first, then ascending)."""
+    descending = sort.startswith("-")
+    groups = []
+    for group, columns in COLUMN_GROUPS:
+        headers = []
+        for name, short in columns:
+            current = sort.lstrip("-") == name
+            headers.append(
+                {
+                    "field": name,
+                    "label": F.LABELS[name][0],
+                    "short": short,
+                    "kind": F.LABELS[name][1],
+                    "sorted": ("descending" if descending else "ascending") if current else "",
+                    "next": name if current and descending else f"-{name}",
+                }
+            )
+        groups.append({"label": group, "headers": headers})
+    return groups
 
 
 def _trend(scope_key: str, on: date, today_scope: Scope) -> list[dict]:
@@ -192,6 +229,7 @@ def _checkins(report: Report, scope: Scope, trend: list[dict]) -> dict:
 
 def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind: str) -> dict:
     rows, sort, query = _sorted(children, request)
+    groups = _headers(sort)
     trend = _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
     return {
         "checkins": _checkins(report, scope, trend),
@@ -202,7 +240,8 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "children": rows,
         "children_total": len(children),
         "child_kind": kind,
-        "headers": _headers(sort),
+        "header_groups": groups,
+        "headers": [header for group in groups for header in group["headers"]],
         "sort": sort,
         "query": query,
         "trend": trend,
@@ -210,7 +249,22 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "trend_charts": _trend_charts(f"trend-{scope.scope}", trend),
         "distribution": _distribution(f"distribution-{scope.scope}", scope.counts),
         "refresh_minutes": settings.RECOMPUTE_EVERY_MINUTES,
+        "working_since": live_figures_working_since(report.organisation.pk)
+        if settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES
+        else None,
     }
+
+
+def _asked_live(request, organisation) -> HttpResponse | None:
+    """`?live=1` where a schedule keeps snapshots: work the figures out in the background
+    (seconds at national size: never in the request), then show the page without `live`, which
+    says the figures are being worked out and refreshes itself until they are."""
+    if request.GET.get("live") != "1" or not settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES:
+        return None
+    live_figures_request(organisation.pk)
+    query = request.GET.copy()
+    query.pop("live")
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 def _report(request, organisation, on: date, *, service=None) -> Report:
@@ -270,6 +324,8 @@ def dashboard_organisation(request) -> HttpResponse:
     """The director's dashboard: every figure, the services side by side, trends and the
     distribution."""
     form, on = _as_of(request)
+    if asked := _asked_live(request, _organisation(request)):
+        return asked
     report = _report(request, _organisation(request), on)
     context = _page(
         request, report, report.organisation_scope, children=report.services, kind="service"
@@ -283,6 +339,8 @@ def dashboard_service(request, pk: int) -> HttpResponse:
     """One service: its figures and its teams side by side."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
+    if asked := _asked_live(request, service.organisation):
+        return asked
     report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
@@ -339,6 +397,10 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     context = _page(request, report, scope, children=[], kind="")
     queue = team.cases.in_queue().count()
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
+    period = ReasonsPeriodForm(request.GET or None)
+    since, until = period.period(timezone.localdate())
+    if not period.is_bound:  # show the default period in the fields
+        period = ReasonsPeriodForm(initial={"reasons_from": since, "reasons_to": until})
     return render(
         request,
         "reports/dashboard_team.html",
@@ -350,6 +412,8 @@ def dashboard_team(request, pk: int) -> HttpResponse:
             "queue_size": queue,
             "open_flags": Flag.objects.open().filter(team=team).count(),
             "headroom": headroom,
+            "period": period,
+            "reasons": allocation_reasons(team, since=since, until=until),
         },
     )
 
@@ -361,6 +425,8 @@ def evidence_pack(request, pk: int) -> HttpResponse:
     needed, with each team."""
     service = _service_for(request, pk)
     form, on = _as_of(request)
+    if asked := _asked_live(request, service.organisation):
+        return asked
     report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")

@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
     DEACTIVATED = "deactivated", "Account deactivated"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor enrolled"
     TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+    API_TOKEN_CREATED = "api_token_created", "API token made"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 RECORD_ACTIONS = (

@@ -20,6 +20,7 @@ from caseload.core.selectors import case_for_user
 from . import selectors, services
 from .audit import audit_record, audit_view
 from .choices import AuditAction, ReviewStatus
+from .demo import demo_device, demo_totp_code
 from .forms import TwoFactorCodeForm
 from .middleware import no_session_activity, two_factor_exempt
 from .sessions import session_remaining, session_touch
@@ -129,6 +130,8 @@ def two_factor(request) -> HttpResponse:
             "code", "That code did not work. Check the time on your phone and try again."
         )
     context = {"form": form, "enrolling": enrolling, "next": target}
+    if settings.DEMO_MODE and not enrolling and demo_device(device):
+        context["demo_code"] = demo_totp_code(device)
     if enrolling:
         secret = b32encode(device.bin_key).decode()
         context.update(

@@ -40,6 +40,27 @@ def _axes_off_unless_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _api_rates_off_unless_asked(request, settings):
+    """The API's rate limits count in the cache, which outlives a test: lift them, except in
+    tests that ask for the `api_rates_on` fixture, which count in a cache of their own (never
+    by emptying the shared one: on CI it is the machine's Redis)."""
+    if "api_rates_on" in request.fixturenames:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"api-rates-{request.node.nodeid}",
+            }
+        }
+        return
+    settings.API_RATES = {"user": None, "anon": None}
+
+
+@pytest.fixture
+def api_rates_on():
+    """The API's rate limits are enforced in this test."""
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(request, monkeypatch):
     """Tests sign in with `client.force_login`: treat those sessions as having passed the
     two-factor step, except in tests that ask for the `two_factor_on` fixture."""

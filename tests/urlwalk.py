@@ -14,7 +14,18 @@ PUBLIC_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "favicon",
 }
+# The API's endpoints (and its schema) take a token and answer 401, not a sign-in page, without
+# one (tests/api); its docs are a page like any other.
+API_PAGES = {"api_docs", "api_tokens", "api_token_revoke"}
+
+
+def is_api_endpoint(name: str, path: str) -> bool:
+    """Whether the route is one of the API's token-only endpoints rather than a page."""
+    return path.startswith("/api/") and name not in API_PAGES
+
+
 SAMPLE = {"int": "999999", "str": "x", "slug": "x", "uuid": str(uuid.UUID(int=1)), "path": "x"}
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

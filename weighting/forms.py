@@ -3,7 +3,6 @@
 from django import forms
 from django.utils import timezone
 
-from caseload.core.choices import ReductionReason
 from caseload.core.forms import DateInput
 
 from .choices import StandardKind
@@ -126,22 +125,62 @@ class StandardForm(forms.Form):
 
 
 class ReductionForm(forms.Form):
-    """A capacity reduction for a worker."""
+    """A capacity reduction for a worker: its type (with its default percentage and length),
+    the percentage and the dates."""
 
-    percent = forms.IntegerField(label="Reduction (%)", min_value=1, max_value=100)
-    reason = forms.ChoiceField(label="Reason")
+    type = forms.TypedChoiceField(label="Type", coerce=int)
+    percent = forms.IntegerField(
+        label="Reduction (%)",
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text="Leave blank for the type's default.",
+    )
     starts_on = forms.DateField(label="From", widget=DateInput())
     ends_on = forms.DateField(
-        label="To (leave blank if open-ended)", required=False, widget=DateInput()
+        label="To",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave blank for the type's default length (open-ended if it has none).",
     )
     note = forms.CharField(label="Note", required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "Choose a reason")] + ReductionReason.choices
+        self.fields["type"].choices = [("", "Choose a type")] + [
+            (t.pk, _type_label(t)) for t in types
+        ]
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The reduction cannot end before it starts.")
+        return data
+
+
+def _type_label(kind) -> str:
+    length = f"{kind.default_days} days" if kind.default_days else "open-ended"
+    return f"{kind.name} ({kind.default_percent}%, at most {kind.maximum_percent}%; {length})"
+
+
+class ReductionTypeForm(forms.Form):
+    """A reduction type as a director keeps it."""
+
+    name = forms.CharField(label="Name", max_length=100)
+    default_percent = forms.IntegerField(label="Default (%)", min_value=1, max_value=100)
+    maximum_percent = forms.IntegerField(label="Maximum (%)", min_value=1, max_value=100)
+    default_days = forms.IntegerField(
+        label="Default length (days)",
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Leave blank if open-ended.",
+    )
+    active = forms.BooleanField(label="Offered for new reductions", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        default, maximum = data.get("default_percent"), data.get("maximum_percent")
+        if default is not None and maximum is not None and default > maximum:
+            self.add_error("default_percent", "The default cannot be above the maximum.")
         return data

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -37,7 +37,11 @@ __all__ = [
     "over_capacity",
     "over_promise",
     "own_promise_problem",
+    "ReductionChange",
+    "next_reduction_change",
+    "reduction_end_date",
     "reduction_in_force",
+    "reduction_status",
     "status_after",
     "version_in_force",
     "worker_load",
@@ -104,6 +108,49 @@ class Reduction:
     def covers(self, on: date) -> bool:
         """Whether this reduction is in force on the given day (both ends inclusive)."""
         return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
+def reduction_status(starts_on: date, ends_on: date | None, on: date) -> str:
+    """Where a reduction is on a day: "scheduled" before it starts, "in_force" from its first
+    day to its last (both included), "ended" after. The values of ReductionStatus."""
+    if on < starts_on:
+        return "scheduled"
+    if ends_on is not None and on > ends_on:
+        return "ended"
+    return "in_force"
+
+
+def reduction_end_date(starts_on: date, days: int | None) -> date | None:
+    """The last day of a reduction lasting `days` days from `starts_on` (the first day counts);
+    None (open-ended) without a length."""
+    if days is None:
+        return None
+    return starts_on + timedelta(days=days - 1)
+
+
+@dataclass(frozen=True)
+class ReductionChange:
+    """A day a worker's capacity changes: a reduction starts, or ends (the day after its last)."""
+
+    on: date
+    starts: bool
+    label: str
+    percent: int
+
+
+def next_reduction_change(
+    reductions: Iterable[tuple[str, int, date, date | None]], today: date
+) -> ReductionChange | None:
+    """The first change after today to a worker's capacity from (label, percent, starts_on,
+    ends_on) reductions: one starting, or one ending (capacity back the day after its last
+    day). None if nothing is due to change."""
+    changes = []
+    for label, percent, starts_on, ends_on in reductions:
+        if starts_on > today:
+            changes.append(ReductionChange(starts_on, True, label, percent))
+        if ends_on is not None and ends_on >= today:
+            changes.append(ReductionChange(ends_on + timedelta(days=1), False, label, percent))
+    return min(changes, key=lambda c: (c.on, c.starts, c.label), default=None)
 
 
 def reduction_in_force(reductions: Iterable[Reduction], on: date) -> Decimal:

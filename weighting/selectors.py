@@ -14,7 +14,7 @@ from django.utils import timezone
 from caseload.core.access import manages_team
 from caseload.core.choices import ExperienceBand, WorkerRole
 from caseload.core.dates import end_of_day
-from caseload.core.models import Case, Team, Worker
+from caseload.core.models import CapacityReduction, Case, ReductionType, Team, Worker
 from caseload.core.selectors import current_allocations
 
 from . import scoring
@@ -310,3 +310,55 @@ def estimated_points(case: Case, weight: CaseWeight) -> int:
         return weight.total
     table = points_table(weight.scheme)
     return table.get(("case_type", case.case_type), 0) + table.get(("court", case.court), 0)
+
+
+# --- Capacity reductions: their types, and the changes coming ----------------------------------
+
+# A manager's team page lists reductions starting or ending within this many days.
+REDUCTION_LOOKAHEAD_DAYS = 28
+
+
+def reduction_types_for(organisation_id: int, *, active_only: bool = False):
+    """The organisation's reduction types, by name (only those offered, with `active_only`)."""
+    types = ReductionType.objects.filter(organisation_id=organisation_id).order_by("name")
+    return types.filter(active=True) if active_only else types
+
+
+def next_reduction_change(worker: Worker, *, today: date | None = None):
+    """The next day the worker's capacity changes because a reduction starts or ends
+    (`scoring.next_reduction_change`), or None. One query."""
+    today = today or timezone.localdate()
+    rows = worker.reductions.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list(
+        "type__name", "percent", "starts_on", "ends_on"
+    )
+    return scoring.next_reduction_change(rows, today)
+
+
+@dataclass(frozen=True)
+class ComingReduction:
+    """A reduction of a team member that starts or ends soon, on `on`."""
+
+    on: date
+    starts: bool
+    reduction: CapacityReduction
+
+
+def reductions_changing(team: Team, *, today: date | None = None) -> list[ComingReduction]:
+    """Reductions of the team's workers in post that start, or end (the day after their last
+    day), after today and within REDUCTION_LOOKAHEAD_DAYS, soonest first. One query."""
+    today = today or timezone.localdate()
+    until = today + timedelta(days=REDUCTION_LOOKAHEAD_DAYS)
+    rows = (
+        CapacityReduction.objects.filter(worker__in=team.workers.in_post(today))
+        .filter(
+            Q(starts_on__gt=today, starts_on__lte=until) | Q(ends_on__gte=today, ends_on__lt=until)
+        )
+        .select_related("worker", "type")
+    )
+    coming = []
+    for row in rows:
+        if today < row.starts_on <= until:
+            coming.append(ComingReduction(row.starts_on, True, row))
+        if row.ends_on is not None and today <= row.ends_on < until:
+            coming.append(ComingReduction(row.ends_on + timedelta(days=1), False, row))
+    return sorted(coming, key=lambda c: (c.on, c.reduction.worker.name))

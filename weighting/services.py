@@ -4,13 +4,23 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from caseload.core import bulk
-from caseload.core.models import CapacityReduction, Case, Organisation, User, Worker
+from caseload.core.choices import DEFAULT_REDUCTION_TYPES, ReductionStatus
+from caseload.core.models import (
+    CapacityReduction,
+    Case,
+    Organisation,
+    ReductionType,
+    User,
+    Worker,
+)
 from caseload.core.recompute import request_team_recompute
 
-from . import selectors
+from . import scoring, selectors
 from .choices import AssessmentStatus, Stage
 from .models import (
     AssessmentFactor,
@@ -299,23 +309,36 @@ def reduction_create(
     *,
     worker: Worker,
     by: User | None,
-    percent: int,
-    reason: str,
+    type: ReductionType,
     starts_on: date,
+    percent: int | None = None,
     ends_on: date | None = None,
     note: str = "",
-):
-    """Reduce a worker's capacity by a percentage over a date range."""
+) -> CapacityReduction:
+    """Reduce a worker's capacity by a percentage over a date range, of a type: the type's
+    default percentage and length where none is given, never above its maximum. Its status is
+    set from the dates; the team's recompute is asked for."""
+    if type.organisation_id != worker.team.service.organisation_id or not type.active:
+        raise ValidationError({"type": "Choose one of your organisation's reduction types."})
+    percent = type.default_percent if percent is None else percent
+    if percent > type.maximum_percent:
+        raise ValidationError(
+            {"percent": f"A {type.name.lower()} reduction is at most {type.maximum_percent}%."}
+        )
+    if ends_on is None:
+        ends_on = scoring.reduction_end_date(starts_on, type.default_days)
     reduction = CapacityReduction(
         worker=worker,
+        type=type,
         percent=percent,
-        reason=reason,
         starts_on=starts_on,
         ends_on=ends_on,
         note=note,
+        status=scoring.reduction_status(starts_on, ends_on, timezone.localdate()),
     )
     reduction.full_clean()
     reduction.save()
+    request_team_recompute(worker.team_id)
     return reduction
 
 
@@ -325,7 +348,91 @@ def reduction_end(*, reduction, ends_on: date, by: User | None = None):
     if ends_on < reduction.starts_on:
         raise ValidationError({"ends_on": "The reduction cannot end before it starts."})
     reduction.ends_on = ends_on
+    reduction.status = scoring.reduction_status(reduction.starts_on, ends_on, timezone.localdate())
     reduction.full_clean()
     reduction.save()
     request_team_recompute(reduction.worker.team_id)
     return reduction
+
+
+def reductions_advance(*, today: date | None = None) -> dict:
+    """The scheduled job: move every reduction whose day has come from scheduled to in force,
+    and from in force (or scheduled, if it was short) to ended, each change written with its
+    history; then ask for the recompute of every team touched. Running it twice changes
+    nothing the second time."""
+    today = today or timezone.localdate()
+    due = CapacityReduction.objects.filter(
+        Q(status=ReductionStatus.SCHEDULED, starts_on__lte=today)
+        | Q(status__in=[ReductionStatus.SCHEDULED, ReductionStatus.IN_FORCE], ends_on__lt=today)
+    ).select_related("worker")
+    moved: list[CapacityReduction] = []
+    counts = {"started": 0, "ended": 0}
+    for reduction in due:
+        status = scoring.reduction_status(reduction.starts_on, reduction.ends_on, today)
+        if status == reduction.status:
+            continue
+        counts["ended" if status == ReductionStatus.ENDED else "started"] += 1
+        reduction.status = status
+        moved.append(reduction)
+    with transaction.atomic():
+        if moved:
+            bulk_update_with_history(
+                moved,
+                CapacityReduction,
+                ["status"],
+                default_change_reason="The scheduled job: the reduction's day came.",
+            )
+        for team_id in sorted({r.worker.team_id for r in moved}):
+            request_team_recompute(team_id)
+    return {**counts, "teams": len({r.worker.team_id for r in moved})}
+
+
+@transaction.atomic
+def reduction_types_install_defaults(*, organisation: Organisation) -> int:
+    """Give an organisation the default reduction types it does not have yet (by name)."""
+    have = set(organisation.reduction_types.values_list("name", flat=True))
+    made = [
+        ReductionType(
+            organisation=organisation,
+            name=name,
+            default_percent=default,
+            maximum_percent=maximum,
+            default_days=days,
+        )
+        for name, default, maximum, days in DEFAULT_REDUCTION_TYPES
+        if name not in have
+    ]
+    for kind in made:
+        kind.full_clean()
+        kind.save()
+    return len(made)
+
+
+@transaction.atomic
+def reduction_type_save(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    name: str,
+    default_percent: int,
+    maximum_percent: int,
+    default_days: int | None,
+    active: bool,
+    kind: ReductionType | None = None,
+) -> ReductionType:
+    """Add a reduction type, or change one (`kind`); existing reductions keep their percentage
+    and dates. Directors and administrators only (the caller checks)."""
+    if kind is not None and kind.organisation_id != organisation.pk:
+        raise PermissionDenied("That type belongs to another organisation.")
+    kind = kind or ReductionType(organisation=organisation)
+    clash = ReductionType.objects.filter(organisation=organisation, name__iexact=name.strip())
+    if clash.exclude(pk=kind.pk).exists():
+        raise ValidationError({"name": "There is already a type of this name."})
+    kind.name = name.strip()
+    kind.default_percent = default_percent
+    kind.maximum_percent = maximum_percent
+    kind.default_days = default_days
+    kind.active = active
+    kind.full_clean()
+    kind.save()
+    return kind

@@ -10,4 +10,6 @@ urlpatterns = [
     path("cases/<int:pk>/propose/", views.case_factors_propose, name="case_factors_propose"),
     path("cases/<int:pk>/agree/", views.case_factors_agree, name="case_factors_agree"),
     path("workers/<int:worker_pk>/reductions/new/", views.reduction_add, name="reduction_add"),
+    path("reduction-types/", views.reduction_types, name="reduction_types"),
+    path("reduction-types/<int:pk>/", views.reduction_type_edit, name="reduction_type_edit"),
 ]

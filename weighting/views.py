@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from caseload.core import once
-from caseload.core.access import DIRECTORS_AND_ADMINS, manages_team, role_required
+from caseload.core.access import (
+    DIRECTORS_AND_ADMINS,
+    MANAGERS_AND_ABOVE,
+    manages_team,
+    role_required,
+)
 from caseload.core.forms import add_service_errors
 from caseload.core.history import history_rows
 from caseload.core.models import Worker
@@ -18,7 +23,14 @@ from security.audit import audit_view
 
 from . import selectors, services
 from .choices import StandardKind
-from .forms import AgreeForm, FactorChoiceForm, ReductionForm, SchemeVersionForm, StandardForm
+from .forms import (
+    AgreeForm,
+    FactorChoiceForm,
+    ReductionForm,
+    ReductionTypeForm,
+    SchemeVersionForm,
+    StandardForm,
+)
 from .models import LoadStandard, WeightingScheme
 
 
@@ -212,19 +224,102 @@ def standards(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reduction_add(request, worker_pk: int) -> HttpResponse:
-    """A manager records a capacity reduction for a worker in their team."""
+    """A manager records a capacity reduction of one of the organisation's types for a worker
+    in their team."""
     worker = get_object_or_404(
-        Worker.objects.visible_to(request.user).select_related("team"), pk=worker_pk
+        Worker.objects.visible_to(request.user).select_related("team__service"), pk=worker_pk
     )
     if not (manages_team(request.user, worker.team_id)):
         raise PermissionDenied("Only the worker's team manager can change their capacity.")
-    form = ReductionForm(request.POST or None)
+    types = list(
+        selectors.reduction_types_for(worker.team.service.organisation_id, active_only=True)
+    )
+    form = ReductionForm(request.POST or None, types=types)
+    if request.method == "POST" and (first := once.previous(request)) is not None:
+        return redirect(first.url)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["type"] = next(t for t in types if t.pk == data["type"])
         try:
-            services.reduction_create(worker=worker, by=request.user, **form.cleaned_data)
+            done = once.submit(
+                request,
+                lambda: services.reduction_create(worker=worker, by=request.user, **data),
+                url=lambda _: worker.get_absolute_url(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Capacity reduction recorded for {worker.name}.")
-            return redirect(worker)
-    return render(request, "weighting/reduction_form.html", {"form": form, "worker": worker})
+            if not done.repeated:
+                messages.success(request, f"Capacity reduction recorded for {worker.name}.")
+            return redirect(done.url)
+    return render(
+        request, "weighting/reduction_form.html", {"form": form, "worker": worker, "types": types}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*MANAGERS_AND_ABOVE)
+def reduction_types(request) -> HttpResponse:
+    """The organisation's reduction types: everyone who records reductions reads them;
+    directors and administrators add and change them."""
+    organisation = request.user.organisation
+    if organisation is None:
+        raise PermissionDenied("Reduction types belong to an organisation.")
+    can_edit = request.user.role in DIRECTORS_AND_ADMINS or request.user.is_superuser
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Only directors and administrators change reduction types.")
+    if request.method == "POST" and request.POST.get("install") == "defaults":
+        made = services.reduction_types_install_defaults(organisation=organisation)
+        messages.success(request, f"{made} default type{'s' if made != 1 else ''} added.")
+        return redirect("reduction_types")
+    form = ReductionTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reduction_type_save(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Reduction type “{form.cleaned_data['name']}” added.")
+            return redirect("reduction_types")
+    return render(
+        request,
+        "weighting/reduction_types.html",
+        {
+            "types": selectors.reduction_types_for(organisation.pk),
+            "form": form if can_edit else None,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DIRECTORS_AND_ADMINS)
+def reduction_type_edit(request, pk: int) -> HttpResponse:
+    """A director changes a reduction type (reductions already recorded keep theirs)."""
+    kind = get_object_or_404(
+        selectors.reduction_types_for(request.user.organisation_id or 0), pk=pk
+    )
+    initial = {
+        "name": kind.name,
+        "default_percent": kind.default_percent,
+        "maximum_percent": kind.maximum_percent,
+        "default_days": kind.default_days,
+        "active": kind.active,
+    }
+    form = ReductionTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reduction_type_save(
+                organisation=request.user.organisation,
+                by=request.user,
+                kind=kind,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Reduction type “{kind.name}” saved.")
+            return redirect("reduction_types")
+    return render(request, "weighting/reduction_type_form.html", {"form": form, "kind": kind})

@@ -1,6 +1,7 @@
 """Pure allocation rules: queue priority, best-fit ordering, and suggested moves for leavers
 and rebalancing. Plain data in and out; the ORM stays in selectors and services."""
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -92,6 +93,30 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+# --- Fairness: who has had new work lately -------------------------------------------------------
+
+# The two windows the allocate page shows: new allocations in the last 7 and the last 30 days.
+RECENT_WINDOWS = (7, 30)
+# Workers whose headroom after the case is in the same band of this many points count as equally
+# roomy, and the one given fewer new cases lately comes first; a bigger difference in headroom
+# still wins. Without the band a fraction of a point would always decide, and the same capable
+# worker would be picked every time.
+FAIRNESS_BAND_POINTS = 5
+
+
+def recent_since(today: date, days: int) -> date:
+    """The first day of "the last `days` days": today and the `days - 1` days before it."""
+    return today - timedelta(days=days - 1)
+
+
+def fairness_key(*, headroom: Decimal, recent_30: int, recent_7: int) -> tuple:
+    """Sort key, roomiest and least recently given work first: the headroom band
+    (FAIRNESS_BAND_POINTS wide), then fewer new allocations in the last 30 days, then in the
+    last 7, then the exact headroom. The allocate page, the leaver plan and the rebalance plan
+    all order by it."""
+    return (-math.floor(headroom / FAIRNESS_BAND_POINTS), recent_30, recent_7, -headroom)
+
+
 class LoadAfterMoves:
     """Above promise or bandwidth after a move, for anything with `cases_after`,
     `points_after`, `promise` and `capacity` (a candidate, a receiving worker's preview)."""
@@ -130,6 +155,8 @@ class Candidate(LoadAfterMoves):
     team_name: str = ""
     is_manager: bool = False
     going: str = ""  # `going_soon`: leaving or away within the allocation horizon
+    recent_7: int = 0  # new allocations in the last 7 days (`recent_since`)
+    recent_30: int = 0  # ... and in the last 30
 
     @property
     def eligible(self) -> bool:
@@ -146,7 +173,8 @@ class Candidate(LoadAfterMoves):
 
 def fit_key(candidate: Candidate) -> tuple:
     """Best fit first: eligible; staying (not leaving or away soon); same team; holds a
-    sibling; the previous holder; practitioners before managers; most headroom after the case;
+    sibling; the previous holder; practitioners before managers; then `fairness_key` (most
+    headroom after the case, with fewer recent new allocations breaking ties within a band);
     then by name so the order is stable."""
     return (
         not candidate.eligible,
@@ -155,7 +183,11 @@ def fit_key(candidate: Candidate) -> tuple:
         not candidate.holds_sibling,
         not candidate.previous_holder,
         candidate.is_manager,
-        -candidate.headroom_after,
+        *fairness_key(
+            headroom=candidate.headroom_after,
+            recent_30=candidate.recent_30,
+            recent_7=candidate.recent_7,
+        ),
         candidate.name,
     )
 
@@ -180,6 +212,23 @@ class Holder:
     capacity: Decimal
     can_hold: set[int] = field(default_factory=set)  # case ids this worker is eligible for
     is_manager: bool = False
+    recent_7: int = 0  # new allocations in the last 7 days, and the planned moves to them
+    recent_30: int = 0
+
+    def fairness(self, *, points: int = 0) -> tuple:
+        """`fairness_key` for this worker if they also took `points`."""
+        return fairness_key(
+            headroom=self.capacity - self.points - points,
+            recent_30=self.recent_30,
+            recent_7=self.recent_7,
+        )
+
+    def take(self, cases: int, points: int) -> None:
+        """Count planned cases as theirs: their load and their recent new allocations."""
+        self.cases += cases
+        self.points += points
+        self.recent_7 += cases
+        self.recent_30 += cases
 
     def fits(self, cases: int, points: int) -> bool:
         return not (
@@ -219,7 +268,9 @@ def _groups(cases: list[PlannedCase]) -> list[list[PlannedCase]]:
 
 def plan_leaver(cases: list[PlannedCase], holders: list[Holder]) -> list[Move]:
     """A destination per case that keeps siblings together and spreads the load: each sibling
-    group (heaviest first) goes to the eligible worker with the most headroom after it."""
+    group (heaviest first) goes to the eligible worker who stays within promise and bandwidth,
+    practitioners before managers, in `fairness_key` order (most headroom after it, fewer
+    recent new allocations breaking ties)."""
     holders = [replace(h, can_hold=set(h.can_hold)) for h in holders]
     moves: list[Move] = []
     for group in _groups(cases):
@@ -232,17 +283,16 @@ def plan_leaver(cases: list[PlannedCase], holders: list[Holder]) -> list[Move]:
                 continue
             moves.append(Move(group[0].case_id, None))
             continue
-        best = max(
+        best = min(
             eligible,
             key=lambda h: (
-                h.fits(len(group), points),
-                not h.is_manager,
-                h.capacity - h.points - points,
-                -h.cases,
+                not h.fits(len(group), points),
+                h.is_manager,
+                *h.fairness(points=points),
+                h.cases,
             ),
         )
-        best.cases += len(group)
-        best.points += points
+        best.take(len(group), points)
         moves += [Move(c.case_id, best.worker_id) for c in group]
     return moves
 
@@ -257,7 +307,7 @@ def plan_rebalance(
 ) -> list[tuple[int, int, int]]:
     """Suggest a short list of (case id, from worker, to worker) moves that brings the most
     workers within promise and bandwidth: repeatedly move a case from the worker furthest over
-    to the eligible worker with the most headroom who stays within both afterwards. Siblings
+    to the eligible worker who stays within both afterwards, in `fairness_key` order. Siblings
     a worker holds (the same household) move together, to one worker, or not at all; a
     group's cases come one after another in the list. At most `max_moves` groups move."""
     by_id = {h.worker_id: replace(h, can_hold=set(h.can_hold)) for h in holders}
@@ -274,8 +324,7 @@ def plan_rebalance(
         points = sum(c.points for c in group)
         giver.cases -= len(group)
         giver.points -= points
-        taker.cases += len(group)
-        taker.points += points
+        taker.take(len(group), points)
         moves += [(c.case_id, giver.worker_id, taker.worker_id) for c in group]
         made += 1
     return moves
@@ -292,7 +341,8 @@ def _held_groups(cases: list[PlannedCase]) -> list[list[PlannedCase]]:
 
 def _next_group_move(by_id: dict[int, Holder], groups: dict[int, list[list[PlannedCase]]]):
     """The lightest group of the worker furthest over that someone eligible can take and stay
-    within promise and bandwidth, and the roomiest such taker; None when there is none."""
+    within promise and bandwidth, and the first such taker in `fairness_key` order; None when
+    there is none."""
     over = sorted(
         (h for h in by_id.values() if h.over),
         key=lambda h: (-(h.points - h.capacity), -(h.cases - h.promise)),
@@ -311,8 +361,6 @@ def _next_group_move(by_id: dict[int, Holder], groups: dict[int, list[list[Plann
                 and h.fits(len(group), points)
             ]
             if takers:
-                taker = max(
-                    takers, key=lambda h: (not h.is_manager, h.capacity - h.points, -h.cases)
-                )
+                taker = min(takers, key=lambda h: (h.is_manager, *h.fairness(), h.cases))
                 return group, giver, taker
     return None

@@ -6,26 +6,29 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from caseload.core.choices import MANAGER_ROLES
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Allocation, CapacityReduction, Case, Team, Worker
 from caseload.core.selectors import current_allocations, team_members
+from caseload.exclusions.selectors import excluded_worker_ids
 from weighting import loads
 from weighting import selectors as weighting
 
 from . import rules
 
 
-def _ineligibility(case: Case, worker: Worker) -> str | None:
+def _ineligibility(case: Case, worker: Worker, excluded: dict[int, set[int]]) -> str | None:
+    """`core.eligibility`, with the exclusions (`excluded_worker_ids`) of the cases asked about."""
     return ineligibility_reason(
         case_type=case.case_type,
         need_level=case.need_level,
         court=case.court,
         role=worker.role,
         qualified=worker.qualified,
+        excluded=worker.pk in excluded.get(case.pk, ()),
     )
 
 
@@ -35,12 +38,14 @@ def going(workers, *, today: date | None = None) -> dict[int, str]:
     today = today or timezone.localdate()
     workers = list(workers)
     absences: dict[int, list[rules.Absence]] = {}
-    rows = CapacityReduction.objects.filter(
-        worker__in=workers, percent__gte=rules.ABSENCE_PERCENT
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    rows = (
+        CapacityReduction.objects.filter(worker__in=workers, percent__gte=rules.ABSENCE_PERCENT)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("type")
+    )
     for row in rows:
         absences.setdefault(row.worker_id, []).append(
-            rules.Absence(row.percent, row.starts_on, row.ends_on, row.get_reason_display())
+            rules.Absence(row.percent, row.starts_on, row.ends_on, row.type.name)
         )
     found = {}
     for worker in workers:
@@ -55,9 +60,35 @@ def going(workers, *, today: date | None = None) -> dict[int, str]:
     return found
 
 
-def _holder(row: loads.LoadRow, cases, *, can_hold: bool = True) -> rules.Holder:
-    """A receiving worker for planning, with the cases (of `cases`) they may hold."""
+def recent_allocations(workers, *, today: date | None = None) -> dict[int, tuple[int, int]]:
+    """For each worker, the allocations they were given that started in the last 7 and the
+    last 30 days (`rules.recent_since`), whatever became of them since. One query."""
+    today = today or timezone.localdate()
+    short, long = (rules.recent_since(today, days) for days in rules.RECENT_WINDOWS)
+    rows = (
+        Allocation.objects.filter(worker__in=list(workers), started_on__gte=long)
+        .filter(started_on__lte=today)
+        .values("worker_id")
+        .annotate(
+            recent_7=Count("pk", filter=Q(started_on__gte=short)),
+            recent_30=Count("pk"),
+        )
+    )
+    return {row["worker_id"]: (row["recent_7"], row["recent_30"]) for row in rows}
+
+
+def _holder(
+    row: loads.LoadRow,
+    cases,
+    excluded: dict[int, set[int]],
+    recent: dict[int, tuple[int, int]],
+    *,
+    can_hold: bool = True,
+) -> rules.Holder:
+    """A receiving worker for planning, with the cases (of `cases`) they may hold and their
+    recent new allocations (`recent_allocations`)."""
     worker = row.worker
+    recent_7, recent_30 = recent.get(worker.pk, (0, 0))
     return rules.Holder(
         worker_id=worker.pk,
         name=worker.name,
@@ -66,7 +97,11 @@ def _holder(row: loads.LoadRow, cases, *, can_hold: bool = True) -> rules.Holder
         promise=row.load.promise,
         capacity=row.load.capacity,
         is_manager=worker.role in MANAGER_ROLES,
-        can_hold={c.pk for c in cases if not _ineligibility(c, worker)} if can_hold else set(),
+        recent_7=recent_7,
+        recent_30=recent_30,
+        can_hold=(
+            {c.pk for c in cases if not _ineligibility(c, worker, excluded)} if can_hold else set()
+        ),
     )
 
 
@@ -139,6 +174,8 @@ def candidates_for(
     rows = loads.worker_loads(workers, organisation_id)
     away = going(workers)
     siblings = _siblings_holders(case)
+    excluded = excluded_worker_ids([case])
+    recent = recent_allocations(workers)
     previous = set(
         case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
     )
@@ -148,11 +185,12 @@ def candidates_for(
         if worker.pk == current:
             continue
         now, after = rows[worker.pk].load, rows[worker.pk].after(points)
+        recent_7, recent_30 = recent.get(worker.pk, (0, 0))
         candidates.append(
             rules.Candidate(
                 worker_id=worker.pk,
                 name=worker.name,
-                ineligible_reason=_ineligibility(case, worker),
+                ineligible_reason=_ineligibility(case, worker, excluded),
                 holds_sibling=worker.pk in siblings,
                 previous_holder=worker.pk in previous,
                 same_team=worker.team_id == case.team_id,
@@ -166,6 +204,8 @@ def candidates_for(
                 team_name=worker.team.name,
                 is_manager=worker.role in MANAGER_ROLES,
                 going=away.get(worker.pk, ""),
+                recent_7=recent_7,
+                recent_30=recent_30,
             )
         )
     return CandidateList(case=case, points=points, candidates=rules.rank(candidates), wider=wider)
@@ -173,8 +213,9 @@ def candidates_for(
 
 @dataclass
 class LeaverPlan:
-    """A leaving worker's open cases, each with `points`, `suggested` (a worker id or None)
-    and `eligible_ids`; the team members who could take them, and each one's planning load."""
+    """A leaving worker's open cases, each with `points`, `suggested` (a worker id or None),
+    `eligible_ids` and `excluded_ids`; the team members who could take them, and each one's
+    planning load."""
 
     cases: list[Case]
     members: list[Worker]
@@ -191,7 +232,9 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
     away = going(others)
     members = [m for m in others if m.pk not in away]
     rows = loads.worker_loads(members, organisation_id)
-    holders = [_holder(rows[m.pk], cases) for m in members]
+    excluded = excluded_worker_ids(cases)
+    recent = recent_allocations(members)
+    holders = [_holder(rows[m.pk], cases, excluded, recent) for m in members]
     for case in cases:
         case.points = weighting.estimated_points(case, weights[case.pk])
     planned = [rules.PlannedCase(c.pk, c.points, c.participant.household_id) for c in cases]
@@ -199,6 +242,7 @@ def leaver_plan(worker: Worker) -> LeaverPlan:
     for case in cases:
         case.suggested = moves.get(case.pk)
         case.eligible_ids = [h.worker_id for h in holders if case.pk in h.can_hold]
+        case.excluded_ids = excluded[case.pk]
     return LeaverPlan(cases, members, {h.worker_id: h for h in holders})
 
 
@@ -261,8 +305,9 @@ def split_households(cases: list[Case], chosen: dict[int, int | None]) -> list[l
 
 @dataclass
 class RebalancePlan:
-    """Suggested moves (each a dict of its cases — a household's together —, points, from, to
-    and a form key), the team's load rows, and every worker's load after all the moves."""
+    """Suggested moves (each a dict of its cases — a household's together —, points, from, to,
+    a form key, and the names of the team's workers excluded from them), the team's load rows,
+    and every worker's load after all the moves."""
 
     moves: list[dict]
     rows: list[loads.LoadRow]
@@ -280,7 +325,12 @@ def rebalance_plan(team: Team) -> RebalancePlan:
     cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("participant")}
     weights = weighting.case_weights(list(cases.values()), organisation_id)
     away = going([row.worker for row in rows])
-    holders = [_holder(row, cases.values(), can_hold=row.worker.pk not in away) for row in rows]
+    excluded = excluded_worker_ids(cases.values())
+    recent = recent_allocations(row.worker for row in rows)
+    holders = [
+        _holder(row, cases.values(), excluded, recent, can_hold=row.worker.pk not in away)
+        for row in rows
+    ]
     planned = {
         row.worker.pk: [
             rules.PlannedCase(c, weights[c].total, cases[c].participant.household_id)
@@ -297,6 +347,7 @@ def rebalance_plan(team: Team) -> RebalancePlan:
         household = case.participant.household_id
         if last and household and last["household"] == household and last["to"].pk == taker:
             last["cases"].append(case)
+            last["excluded"] |= {workers[w].name for w in excluded[case_id] if w in workers}
             last["points"] += weights[case_id].total
             last["key"] = f"{last['key'].split('-')[0]}_{case_id}-{taker}"
             continue
@@ -308,8 +359,11 @@ def rebalance_plan(team: Team) -> RebalancePlan:
                 "from": workers[giver],
                 "to": workers[taker],
                 "key": f"{case_id}-{taker}",
+                "excluded": {workers[w].name for w in excluded[case_id] if w in workers},
             }
         )
+    for move in moves:
+        move["excluded"] = sorted(move["excluded"])
     preview = loads_after(
         [row.worker for row in rows],
         {h.worker_id: h for h in holders},

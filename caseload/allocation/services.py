@@ -11,10 +11,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from caseload.core import bulk
-from caseload.core.choices import AllocationReason
+from caseload.core.choices import AllocationReason, OverrideReason
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Allocation, Case, User, Worker
 from caseload.core.recompute import request_team_recompute
+from caseload.exclusions.selectors import is_excluded
 from weighting import loads, scoring
 from weighting import selectors as weighting
 
@@ -45,14 +46,26 @@ def _load_after(case: Case, worker: Worker) -> tuple[scoring.WorkerLoad, int]:
     return row.after(points), points
 
 
-def check_allocation(case: Case, worker: Worker, *, override_reason: str, on: date) -> None:
-    """Refuse an ineligible holder; ask for a written reason to go above promise or bandwidth."""
+def override_category_of(category: str, text: str) -> str:
+    """The override reason from the list; words alone (an older caller, a script) count as
+    "Other"."""
+    if category:
+        return category
+    return OverrideReason.OTHER if text.strip() else ""
+
+
+def check_allocation(
+    case: Case, worker: Worker, *, override_reason: str, on: date, override_category: str = ""
+) -> None:
+    """Refuse an ineligible or excluded holder; ask for an override reason from the list (and
+    words, for "Other") to go above promise or bandwidth."""
     reason = ineligibility_reason(
         case_type=case.case_type,
         need_level=case.need_level,
         court=case.court,
         role=worker.role,
         qualified=worker.qualified,
+        excluded=is_excluded(case, worker),
     )
     if reason:
         raise AllocationError(f"{worker.name} cannot hold this case: {reason}")
@@ -64,12 +77,15 @@ def check_allocation(case: Case, worker: Worker, *, override_reason: str, on: da
         above.append(f"their caseload promise ({after.open_cases} cases, promise {after.promise})")
     if after.status is scoring.BandwidthStatus.ABOVE:
         above.append(f"their bandwidth ({after.weighted_load} points, capacity {after.capacity})")
-    if above and not override_reason.strip():
+    category = override_category_of(override_category, override_reason)
+    if above and not category:
         raise OverrideNeeded(
             f"This would take {worker.name} above "
             + " and ".join(above)
             + ". Give a reason to override."
         )
+    if above and category == OverrideReason.OTHER and not override_reason.strip():
+        raise OverrideNeeded("Say more about the override when its reason is “Other”.")
 
 
 class OverrideNeeded(AllocationError):
@@ -86,6 +102,7 @@ def allocation_create(
     started_on: date | None = None,
     note: str = "",
     override_reason: str = "",
+    override_category: str = "",
     replacing: int | None = None,
     check: bool = True,
 ) -> Allocation:
@@ -109,7 +126,13 @@ def allocation_create(
     if replacing and current is None:
         raise AllocationError("This case's allocation has changed since you looked; reload it.")
     if check:
-        check_allocation(case, worker, override_reason=override_reason, on=started_on)
+        check_allocation(
+            case,
+            worker,
+            override_reason=override_reason,
+            override_category=override_category,
+            on=started_on,
+        )
     if current:
         if started_on < current.started_on:
             raise AllocationError("The new allocation cannot start before the current one did.")
@@ -123,6 +146,7 @@ def allocation_create(
         made_by=by,
         note=note,
         override_reason=override_reason.strip(),
+        override_category=override_category_of(override_category, override_reason),
     )
     _save(allocation)
     _assign(case, rules.queue_state(held=True))
@@ -141,6 +165,7 @@ def allocations_move(
     reason: str,
     note: str = "",
     override_reason: str = "",
+    override_category: str = "",
 ) -> list[Allocation]:
     """Move several cases at once (a leaver's caseload, a rebalance): every move or none.
     Each move is checked as a single allocation would be, in order."""
@@ -156,6 +181,7 @@ def allocations_move(
                     reason=reason,
                     note=note,
                     override_reason=override_reason,
+                    override_category=override_category,
                     replacing=current.pk if current else None,
                 )
             )

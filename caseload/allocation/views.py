@@ -15,7 +15,7 @@ from caseload.core.selectors import case_for_user
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import AllocateForm, MovesForm
 
 
@@ -66,10 +66,11 @@ def case_allocate(request, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 override_reason=form.cleaned_data["override_reason"],
+                override_category=form.cleaned_data["override_category"],
                 replacing=int(request.POST.get("replacing") or 0) or None,
             )
         except ValidationError as error:
-            field = "override_reason" if isinstance(error, services.OverrideNeeded) else None
+            field = "override_category" if isinstance(error, services.OverrideNeeded) else None
             form.add_error(field, error.messages)
         else:
             audit_record(request=request, action=AuditAction.EDIT, obj=case, detail="allocated")
@@ -84,6 +85,7 @@ def case_allocate(request, pk: int) -> HttpResponse:
             "form": form,
             "reallocating": reallocating,
             "horizon_days": settings.ALLOCATION_HORIZON_DAYS,
+            "fairness_band": rules.FAIRNESS_BAND_POINTS,
         },
     )
 
@@ -121,6 +123,7 @@ def worker_leaver(request, pk: int) -> HttpResponse:
                     reason=AllocationReason.LEAVER,
                     note=form.cleaned_data["note"],
                     override_reason=form.cleaned_data["override_reason"],
+                    override_category=form.cleaned_data["override_category"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -162,6 +165,7 @@ def team_rebalance(request, pk: int) -> HttpResponse:
                     reason=AllocationReason.REBALANCE,
                     note=form.cleaned_data["note"],
                     override_reason=form.cleaned_data["override_reason"],
+                    override_category=form.cleaned_data["override_category"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)

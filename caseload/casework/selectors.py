@@ -1,10 +1,15 @@
 """Read paths for the casework pages that bring several apps together: a worker's own
 caseload with each case's visit status."""
 
+from django.shortcuts import get_object_or_404
+
 from caseload.core.history import HistoryRow, history_rows
-from caseload.core.models import Case
+from caseload.core.models import Case, Worker
 from caseload.core.selectors import current_allocations
+from caseload.transfers.selectors import case_transfer_history
 from participants.selectors import sort_by_due, with_visit_status
+from weighting import loads
+from weighting import selectors as weighting
 
 
 def my_caseload(user, *, sort: str = "") -> list[Case]:
@@ -24,11 +29,40 @@ def my_caseload(user, *, sort: str = "") -> list[Case]:
     return sort_by_due(cases) if sort == "due" else cases
 
 
+def worker_for_user(user, pk: int) -> Worker:
+    """A worker in a team the user may see, or 404."""
+    return get_object_or_404(
+        Worker.objects.visible_to(user).select_related("team__service", "user"), pk=pk
+    )
+
+
+def can_see_caseload(user, worker: Worker) -> bool:
+    """A caseworker sees only their own caseload; managers and above, anyone's in their scope."""
+    return not (user.is_caseworker and worker.user_id != user.pk)
+
+
+def worker_caseload(worker: Worker) -> tuple[loads.LoadRow, list[Case]]:
+    """The worker's load today and the cases they hold, oldest first, each with `weight`.
+    A fixed number of queries."""
+    organisation_id = worker.team.service.organisation_id
+    row = loads.worker_loads([worker], organisation_id)[worker.pk]
+    held = loads.held_case_ids([worker]).get(worker.pk, [])
+    cases = list(
+        Case.objects.filter(pk__in=held).select_related("participant").order_by("opened_on")
+    )
+    weights = weighting.case_weights(cases, organisation_id)
+    for case in cases:
+        case.weight = weights[case.pk]
+    return row, cases
+
+
 def case_changes(case: Case, assessments: list, labels: dict) -> list[HistoryRow]:
     """Everything that changed about a case, newest first: its own fields, before and after,
-    and each proposal and agreement of its factors, with what changed from the factors that
-    counted before. `assessments` are `weighting.selectors.case_assessment_history` rows."""
+    each step of its transfers between teams, and each proposal and agreement of its factors,
+    with what changed from the factors that counted before. `assessments` are
+    `weighting.selectors.case_assessment_history` rows."""
     rows = history_rows(case.history.all(), hidden=("needs_reallocation", "waiting_since"))
+    rows += case_transfer_history(case)
     counted: list = []
     for assessment in sorted(assessments, key=lambda a: (a.proposed_at, a.pk)):
         rows.append(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +18,9 @@ from caseload.core.access import (
     role_required,
 )
 from caseload.core.forms import add_service_errors
-from caseload.core.models import Case, Team, Worker
+from caseload.core.models import Team, Worker
 from caseload.core.staffing import added_up
+from caseload.transfers import selectors as transfers
 from participants.models import Participant
 from reports.selectors import breach_history
 from security.audit import audit_record, audit_view
@@ -28,8 +30,10 @@ from weighting import selectors as weighting
 
 from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
-from .selectors import case_changes
+from .selectors import can_see_caseload, case_changes, worker_caseload, worker_for_user
 from .selectors import my_caseload as my_caseload_cases
+
+TEAMS_PER_PAGE = 50  # the organisation page's teams, a page at a time
 
 
 def _with_vacancies(teams) -> list[Team]:
@@ -89,6 +93,12 @@ def team_detail(request, pk: int) -> HttpResponse:
             "queue_size": team.cases.in_queue().count(),
             "can_allocate": manages_team(request.user, team.pk),
             "open_flags": team.flags.open().count(),
+            "transfers": transfers.pending_for_team(team),
+            "coming_reductions": (
+                weighting.reductions_changing(team)
+                if request.user.role in MANAGERS_AND_ABOVE or request.user.is_superuser
+                else None
+            ),
         },
     )
 
@@ -96,17 +106,35 @@ def team_detail(request, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*DIRECTORS_AND_ADMINS)
 def organisation(request) -> HttpResponse:
-    """Services and their teams for a director or administrator."""
+    """Services and their teams for a director or administrator: the organisation's and each
+    service's figures (every team added up), then the teams a page at a time (`TEAMS_PER_PAGE`),
+    grouped by service, or one service's (`?service=`), so a national organisation's thousands
+    of teams cost the same page as a council's hundred."""
     teams = _with_vacancies(selectors.teams_with_staffing(request.user))
-    services: dict = {}
+    by_service: dict = {}
     for team in teams:
-        services.setdefault(team.service, []).append(team)
+        by_service.setdefault(team.service, []).append(team)
+    summaries = [(service, len(rows), _totals(rows)) for service, rows in by_service.items()]
+    chosen = next((s for s in by_service if str(s.pk) == request.GET.get("service", "")), None)
+    listed = by_service[chosen] if chosen else teams
+    page = Paginator(listed, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    totals_of = {service.pk: totals for service, _, totals in summaries}
+    groups: dict = {}
+    for team in page:
+        groups.setdefault(team.service, []).append(team)
     return render(
         request,
         "caseload/organisation.html",
         {
-            "services": [(service, rows, _totals(rows)) for service, rows in services.items()],
+            "summaries": summaries,
+            "services": [
+                (service, rows, totals_of[service.pk]) for service, rows in groups.items()
+            ],
             "totals": _totals(teams),
+            "team_count": len(teams),
+            "chosen": chosen,
+            "page": page,
+            "query": f"service={chosen.pk}" if chosen else "",
         },
     )
 
@@ -114,20 +142,10 @@ def organisation(request) -> HttpResponse:
 @require_GET
 def worker_detail(request, pk: int) -> HttpResponse:
     """A worker's page, for themselves and for those who may see their team."""
-    worker = get_object_or_404(
-        Worker.objects.visible_to(request.user).select_related("team__service", "user"), pk=pk
-    )
-    if request.user.is_caseworker and worker.user_id != request.user.pk:
+    worker = worker_for_user(request.user, pk)
+    if not can_see_caseload(request.user, worker):
         return render(request, "403.html", status=403)
-    organisation_id = worker.team.service.organisation_id
-    row = loads.worker_loads([worker], organisation_id)[worker.pk]
-    held = loads.held_case_ids([worker]).get(worker.pk, [])
-    cases = list(
-        Case.objects.filter(pk__in=held).select_related("participant").order_by("opened_on")
-    )
-    weights = weighting.case_weights(cases, organisation_id)
-    for case in cases:
-        case.weight = weights[case.pk]
+    row, cases = worker_caseload(worker)
     return render(
         request,
         "caseload/worker_detail.html",
@@ -135,7 +153,8 @@ def worker_detail(request, pk: int) -> HttpResponse:
             "worker": worker,
             "row": row,
             "cases": cases,
-            "reductions": worker.reductions.all(),
+            "reductions": worker.reductions.select_related("type"),
+            "next_change": weighting.next_reduction_change(worker),
             "history": breach_history(worker),
             "allocations": worker.allocations.select_related("case", "made_by").order_by(
                 "-started_on", "-pk"
@@ -191,6 +210,9 @@ def case_detail(request, pk: int) -> HttpResponse:
         {
             "case": case,
             "can_change": selectors.can_change_case(request.user, case),
+            "sees_exclusions": request.user.role in MANAGERS_AND_ABOVE or request.user.is_superuser,
+            "can_transfer": case.is_open and manages_team(request.user, case.team_id),
+            "transfer_pending": bool(transfers.pending_case_ids([case.pk])),
             "history": case_changes(case, assessments, weight.labels),
             "weight": weight,
             "versions": weighting.weight_under_versions(case, weight),

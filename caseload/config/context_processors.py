@@ -11,6 +11,7 @@ _NAV = {
         ("My teams", "team_list"),
         ("My caseload", "my_caseload"),
         ("People", "participant_list"),
+        ("Transfers", "transfers"),
         ("Weighting", "scheme"),
     ],
     AccessRole.DIRECTOR: [
@@ -19,6 +20,7 @@ _NAV = {
         ("People", "participant_list"),
         ("Weighting", "scheme"),
         ("Standards", "standards"),
+        ("Reductions", "reduction_types"),
     ],
     AccessRole.ADMINISTRATOR: [
         ("Dashboard", "dashboard_organisation"),
@@ -26,6 +28,7 @@ _NAV = {
         ("People", "participant_list"),
         ("Weighting", "scheme"),
         ("Standards", "standards"),
+        ("Reductions", "reduction_types"),
         ("Subject access", "subject_access"),
         ("Retention", "retention_reviews"),
     ],

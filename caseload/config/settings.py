@@ -54,7 +54,13 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "caseload.core",
+    "caseload.exclusions",
+    "caseload.transfers",
     "caseload.imports",
     "caseload.demo",
     "caseload.checkins",
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "weighting",
     "reports",
     "security",
+    "caseload.api",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +221,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Deployments sharing one Redis set their own prefix; each parallel test process
+            # (pytest-xdist names it in PYTEST_XDIST_WORKER) keeps its keys apart, as its
+            # database's ids repeat the other processes'.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="")
+            + env("PYTEST_XDIST_WORKER", default=""),
             # A web request waits a second at most for the cache (progress bars, coalescing).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, **_REDIS_SOCKET},
         }
@@ -332,6 +344,9 @@ LOGGING = {
 }
 
 # Product settings
+# Demo mode: the sign-in page lists the demo's sign-ins (with the shared password) and the
+# two-step page shows the demo code. On by default only in the embedded demo (DEBUG, no Redis).
+DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG and CELERY_TASK_ALWAYS_EAGER)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="caseload-demo-2026")
 # DEMO_TOTP_SECRET: the authenticator key seed_demo gives demo users who need two-factor.
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="CASELOADDEMOTOTPSECRETKEYFORDEMO")
@@ -388,6 +403,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.snapshot_take",
         "schedule": crontab(hour=23, minute=58),
     },
+    # Capacity reductions start and end on their days: every recompute interval (a no-op when
+    # nothing is due), so one moves on within minutes of its day coming, missed runs or not.
+    "reductions-advance": {
+        "task": "caseload.reductions_advance",
+        "schedule": timedelta(minutes=RECOMPUTE_EVERY_MINUTES),
+    },
     "daily-digests": {
         "task": "caseload.send_digests",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
@@ -401,3 +422,60 @@ IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=500)
 # An import waiting for a worker, or being checked or imported, with no sign of life for this
 # long has stopped: it is marked failed, and can be checked again from its page.
 IMPORT_STALE_MINUTES = env.float("IMPORT_STALE_MINUTES", default=5)
+
+# The REST API (/api/, docs/decisions/0015-api.md). Clients send `Authorization: Token …` with a
+# token made on the user's API tokens page or by `manage.py api_token`; only its hash is kept.
+# API_TOKEN_DAYS: how long a new token lasts (0: until revoked). API_RATE_USER and
+# API_RATE_ANONYMOUS: requests allowed per user, and per address without a valid token, counted
+# in the cache (Redis when REDIS_URL is set).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+API_RATES = {
+    "user": env("API_RATE_USER", default="120/minute"),
+    "anon": env("API_RATE_ANONYMOUS", default="20/minute"),
+}
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+KNOX_TOKEN_MODEL = "api.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS) if API_TOKEN_DAYS else None,
+    "TOKEN_PREFIX": "caseload_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["caseload.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "caseload.api.authentication.UserThrottle",
+        "caseload.api.authentication.AnonymousThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "caseload.api.pagination.Pages",
+    "PAGE_SIZE": PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Caseload API",
+    "DESCRIPTION": (
+        "Weighted caseloads for a council's teams: teams and their members' loads, a worker's "
+        "caseload, cases and their weights, the allocation queue and the figures on a date; "
+        "log contacts and propose case factors. Every answer is scoped to the token's user "
+        "exactly as the pages are. Send `Authorization: Token <your token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "caseload.api.openapi.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "caseload.core.choices.CaseStatus",
+        "BandwidthStatusEnum": "weighting.scoring.BandwidthStatus",
+    },
+}

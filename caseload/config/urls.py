@@ -5,10 +5,14 @@ from django.urls import include, path
 
 from caseload.casework import views as casework_views
 
+from . import errors, signin
+
 urlpatterns = [
     path("", include("caseload.casework.urls")),
     path("", include("caseload.allocation.urls")),
     path("", include("caseload.flags.urls")),
+    path("", include("caseload.exclusions.urls")),
+    path("", include("caseload.transfers.urls")),
     path("people/", include("participants.urls")),
     path("weighting/", include("weighting.urls")),
     path("security/", include("security.urls")),
@@ -19,7 +23,10 @@ urlpatterns = [
     path("supervision/", include("caseload.supervision.urls")),
     path("outcomes/", include("caseload.outcomes.urls")),
     path("", include("participants.contact_urls")),
+    path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,20 +9,18 @@ from .choices import AccessRole
 from .models import Team
 
 
-def role_required(*roles: str) -> Callable:
-    """Refuse (403) a signed-in user whose access role is not one of `roles`.
+def has_role(user, roles) -> bool:
+    """Whether the user's access role is one of `roles`. Superusers count as administrators."""
+    return user.role in roles or (user.is_superuser and AccessRole.ADMINISTRATOR in roles)
 
-    Superusers count as administrators.
-    """
+
+def role_required(*roles: str) -> Callable:
+    """Refuse (403) a signed-in user whose access role is not one of `roles` (`has_role`)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            allowed = user.role in roles or (
-                user.is_superuser and AccessRole.ADMINISTRATOR in roles
-            )
-            if not allowed:
+            if not has_role(request.user, roles):
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 

@@ -33,15 +33,27 @@ class ExperienceBand(models.TextChoices):
     EXPERIENCED = "experienced", "Experienced"
 
 
-class ReductionReason(models.TextChoices):
-    """Why a worker's capacity is reduced for a while."""
+class ReductionStatus(models.TextChoices):
+    """Where a capacity reduction is in its life; the scheduled job moves it on
+    (`weighting.scoring.reduction_status` says which it should be on a day)."""
 
-    PROTECTED_NQ = "protected_nq", "Protected newly-qualified (ASYE) caseload"
-    TRAINING = "training", "Training"
-    LONG_TERM_ABSENCE = "long_term_absence", "Long-term absence"
-    UNION_DUTIES = "union_duties", "Union duties"
-    PHASED_RETURN = "phased_return", "Phased return"
-    OTHER = "other", "Other"
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_FORCE = "in_force", "In force"
+    ENDED = "ended", "Ended"
+
+
+# The reduction types an organisation starts with (a director changes them after):
+# (name, default percent, maximum percent, default length in days or None for open-ended).
+DEFAULT_REDUCTION_TYPES = (
+    ("Protected ASYE caseload", 20, 40, 365),
+    ("Training or study", 10, 50, 90),
+    ("Phased return", 50, 80, 28),
+    ("Trade union duties", 10, 50, None),
+    ("Lead responsibilities", 10, 30, None),
+    ("Long-term sickness", 100, 100, None),
+    ("Maternity, adoption or shared parental leave", 100, 100, 365),
+    ("Other", 10, 100, None),
+)
 
 
 class CaseType(models.TextChoices):
@@ -108,6 +120,19 @@ class AllocationReason(models.TextChoices):
     LEAVER = "leaver", "Worker leaving or absent"
     REBALANCE = "rebalance", "Rebalancing the team"
     WORKER_REQUEST = "worker_request", "Worker request"
+    TRANSFER = "transfer", "Transferred from another team"
+    OTHER = "other", "Other"
+
+
+class OverrideReason(models.TextChoices):
+    """Why an allocation goes above the worker's promise or bandwidth; free text says more."""
+
+    NOBODY_ELSE_ELIGIBLE = "nobody_else", "Nobody eligible has room"
+    SIBLINGS_TOGETHER = "siblings", "Keeps siblings with one worker"
+    CONTINUITY = "continuity", "Continuity: the worker knows the family"
+    SKILLS = "skills", "Needs this worker's skills or experience"
+    SHORT_TERM = "short_term", "Short-term, until a worker returns or starts"
+    URGENT = "urgent", "Urgent: the case cannot wait"
     OTHER = "other", "Other"
 
 

@@ -3,7 +3,8 @@
 Child protection, looked-after, court and high-need cases need a social-work qualified holder.
 Support workers hold low- or medium-need child-in-need and early-help cases only.
 Adult multiple-disadvantage caseworkers hold high-need adult cases: that is the programme's design
-(see docs/decisions/0004-eligibility.md).
+(see docs/decisions/0004-eligibility.md). A worker excluded from a case or its household
+(caseload.exclusions) holds none of them (docs/decisions/0013-fairness-exclusions-transfers.md).
 """
 
 from .choices import CaseType, Court, NeedLevel, WorkerRole
@@ -22,10 +23,23 @@ def needs_qualified_holder(*, case_type: str, need_level: str, court: str) -> bo
     )
 
 
+# Said first, whatever else is true: a manager recorded that this worker must not hold it.
+EXCLUDED = "Excluded: a manager has recorded that this worker must not hold this case."
+
+
 def ineligibility_reason(
-    *, case_type: str, need_level: str, court: str, role: str, qualified: bool
+    *,
+    case_type: str,
+    need_level: str,
+    court: str,
+    role: str,
+    qualified: bool,
+    excluded: bool = False,
 ) -> str | None:
-    """Why a worker may not hold the case, in words a manager understands; None if they may."""
+    """Why a worker may not hold the case, in words a manager understands; None if they may.
+    `excluded`: an exclusion in force keeps this worker from the case or its household."""
+    if excluded:
+        return EXCLUDED
     if role == WorkerRole.SUPPORT_WORKER:
         if case_type not in SUPPORT_WORKER_TYPES:
             return "Support workers hold child-in-need and early-help cases only."

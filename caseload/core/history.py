@@ -25,6 +25,9 @@ def _display(record, name: str, value) -> str:
         return str(dict(model_field.flatchoices).get(value, value or "—"))
     if value in (None, ""):
         return "—"
+    if model_field.many_to_one:  # a team moved (a transfer): name it, not its id
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     return str(value)
 
 

@@ -61,11 +61,11 @@ class Done:
     result: object = None
 
 
-def previous(request) -> Done | None:
-    """If this form's token was used already, where its first submit led; else None. Call it
-    before validating, so a repeat lands on the first record even if the form would now fail
-    (a second visit the same minute, say)."""
-    token = posted_token(request)
+def previous(request, token: str | None = None) -> Done | None:
+    """If this form's token (or the `token` given) was used already, where its first submit
+    led; else None. Call it before validating, so a repeat lands on the first record even if
+    the form would now fail (a second visit the same minute, say)."""
+    token = posted_token(request) if token is None else token
     if not token:
         return None
     url = (
@@ -76,10 +76,13 @@ def previous(request) -> Done | None:
     return Done(url, repeated=True) if url else None
 
 
-def submit(request, write: Callable[[], T], *, url: Callable[[T], str]) -> Done:
-    """Run `write()` once for this form's token and return where to go: `url(result)`, or, if
-    the token was used already, where its first submit led."""
-    token = posted_token(request)
+def submit(
+    request, write: Callable[[], T], *, url: Callable[[T], str], token: str | None = None
+) -> Done:
+    """Run `write()` once for this form's token (or the `token` given: the API's idempotency
+    key) and return where to go: `url(result)`, or, if the token was used already, where its
+    first submit led."""
+    token = posted_token(request) if token is None else token
     if not token:
         result = write()
         return Done(url(result), result=result)
@@ -90,7 +93,7 @@ def submit(request, write: Callable[[], T], *, url: Callable[[T], str]) -> Done:
             FormToken.objects.create(token=token, user=request.user, result_url=target)
     except IntegrityError:
         # Another submit of the same form got there first; ours was rolled back.
-        first = previous(request)
+        first = previous(request, token)
         if first is None:
             if FormToken.objects.filter(token=token).exists():
                 raise PermissionDenied(

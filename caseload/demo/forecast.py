@@ -1,17 +1,17 @@
 """Demo inputs for the forecast: about two in five open cases have a planned end in the next
-six months; the first team has a starter in five weeks and a reduction starting in three (the
-leaver in three weeks is set up with the demo sign-ins)."""
+six months, and the first team has a starter in five weeks (the leaver in three weeks is set up
+with the demo sign-ins, the reductions that start and end with the reduction types)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 from caseload.core import bulk
-from caseload.core.choices import CaseStatus, ExperienceBand, ReductionReason, WorkerRole
-from caseload.core.models import CapacityReduction, Case, Worker
+from caseload.core.choices import CaseStatus, ExperienceBand, WorkerRole
+from caseload.core.models import Case, Worker
 
 
 def seed_forecast(*, rng, organisation, teams, today) -> int:
-    """Set expected ends, add a starter and a reduction; returns how many cases got an end."""
+    """Set expected ends and add a starter; returns how many cases got an end."""
     open_cases = list(
         Case.objects.filter(team__service__organisation=organisation)
         .exclude(status=CaseStatus.CLOSED)
@@ -36,19 +36,4 @@ def seed_forecast(*, rng, organisation, teams, today) -> int:
         start_date=today + timedelta(weeks=5),
     )
     bulk.insert(Worker, [starter], history=True, reason="Demo data")
-    member = (
-        Worker.objects.in_post(today)
-        .filter(team=first, role=WorkerRole.SOCIAL_WORKER, leave_date__isnull=True)
-        .order_by("pk")
-        .first()
-    )
-    if member is not None:
-        CapacityReduction.objects.create(
-            worker=member,
-            percent=40,
-            reason=ReductionReason.TRAINING,
-            starts_on=today + timedelta(weeks=3),
-            ends_on=today + timedelta(weeks=7),
-            note="Practice educator course",
-        )
     return sum(len(pks) for pks in by_end.values())

@@ -20,6 +20,7 @@ from caseload.core import bulk
 from caseload.core.choices import AccessRole, ExperienceBand, WorkerRole
 from caseload.core.models import Case, Organisation, Service, Team, User, Worker
 from weighting.defaults import ensure_defaults
+from weighting.services import reduction_create, reduction_types_install_defaults
 
 from .assessments import seed_assessments
 from .casework import seed_casework
@@ -266,6 +267,25 @@ def _demo_users(organisation, teams, workers, today) -> list[DemoLogin]:
     return logins
 
 
+def _seed_reductions(organisation: Organisation, workers: list[Worker], today: date) -> None:
+    """The default reduction types, and a few reductions so the pages show each state: a
+    protected ASYE caseload in force, training that ends soon, a phased return to come."""
+    reduction_types_install_defaults(organisation=organisation)
+    types = {t.name: t for t in organisation.reduction_types.all()}
+    newly = [w for w in workers if w.experience == ExperienceBand.NEWLY_QUALIFIED][:1]
+    others = [w for w in workers if w.experience == ExperienceBand.EXPERIENCED][:2]
+    plans = [
+        (newly, "Protected ASYE caseload", today - timedelta(days=60), None),
+        (others[:1], "Training or study", today - timedelta(days=20), today + timedelta(days=9)),
+        (others[1:2], "Phased return", today + timedelta(days=12), None),
+    ]
+    for chosen, name, starts_on, ends_on in plans:
+        for worker in chosen:
+            reduction_create(
+                worker=worker, by=None, type=types[name], starts_on=starts_on, ends_on=ends_on
+            )
+
+
 def has_data() -> bool:
     """Whether the database already holds an organisation."""
     return Organisation.objects.exists()
@@ -279,6 +299,7 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     today = today or timezone.localdate()
     organisation, teams, team_kinds, workers = _seed_organisation(rng, spec, today)
+    _seed_reductions(organisation, workers, today)
     logins = _demo_users(organisation, teams, workers, today)
     counts = {"services": spec.services, "teams": len(teams), "workers": len(workers)}
     counts |= seed_casework(
@@ -301,9 +322,26 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
 
 
 def existing_logins() -> list[DemoLogin]:
-    """The demo sign-ins already in the database, for reprinting."""
-    users = User.objects.filter(email__endswith="@example.org").order_by("pk")
-    return [DemoLogin(u.username, u.role, u.get_full_name()) for u in users]
+    """The demo sign-ins already in the database, each described by its role and team, for
+    reprinting and for the sign-in page in demo mode (two queries)."""
+    users = (
+        User.objects.filter(email__endswith="@example.org", is_active=True)
+        .select_related("worker__team")
+        .prefetch_related("managed_teams")
+        .order_by("pk")
+    )
+    return [DemoLogin(u.username, u.role, _described(u)) for u in users]
+
+
+def _described(user) -> str:
+    """Who a demo user is, in a few words: "Team manager of Cobalt Court team"."""
+    teams = [team.name for team in user.managed_teams.all()]
+    worker = getattr(user, "worker", None)
+    if teams:
+        return f"{user.get_role_display()} of {', '.join(teams)}"
+    if worker is not None:
+        return f"{worker.get_role_display()} in {worker.team.name}"
+    return f"{user.get_role_display()} of the whole organisation"
 
 
 def _escalations(teams, today: date) -> None:

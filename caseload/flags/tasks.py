@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from weighting.services import reductions_advance as advance_reductions
+
 from . import notifications, services
 from .runs import RETRY, recorded
 
@@ -22,6 +24,27 @@ def _team_counts(result, team_id: int) -> dict:
     return {"team": team_id, "opened": len(result.opened), "resolved": result.resolved}
 
 
+@shared_task(name="caseload.recompute_organisation", **RETRY)
+def recompute_organisation(organisation_id: int) -> dict:
+    """Recompute every team of one organisation at once (after an import changed many)."""
+    run = recorded(
+        "recompute_organisation",
+        lambda: _organisation_counts(
+            services.flags_refresh_organisation(organisation_id), organisation_id
+        ),
+    )
+    return run.counts
+
+
+def _organisation_counts(result, organisation_id: int) -> dict:
+    return {
+        "organisation": organisation_id,
+        "opened": len(result.opened),
+        "resolved": result.resolved,
+        "open": len(result.opened) + result.still_open,
+    }
+
+
 @shared_task(name="caseload.recompute_all", **RETRY)
 def recompute_all() -> dict:
     """Recompute every team (the schedule); a second worker skips while one runs."""
@@ -32,3 +55,10 @@ def recompute_all() -> dict:
 def send_digests() -> dict:
     """Daily digest emails for managers and directors who asked for one."""
     return recorded("send_digests", notifications.send_digests, claim=timedelta(hours=1)).counts
+
+
+@shared_task(name="caseload.reductions_advance", **RETRY)
+def reductions_advance() -> dict:
+    """Move capacity reductions on (scheduled → in force → ended) as their days come, and ask
+    for the recompute of the teams touched; a second worker skips while one runs."""
+    return recorded("reductions_advance", advance_reductions, claim=timedelta(minutes=10)).counts

@@ -1,10 +1,11 @@
 """The first pass of an import: every cell parsed and every row checked against the files and
-the database (references, duplicates, dates, FTE, eligibility, closed cases with a holder, dates
-of birth in the future), each problem named by file, row and column. Only references and a few
-facts per row are kept, never whole rows."""
+the database (references, duplicates, dates, FTE, eligibility, exclusions, closed cases with a
+holder, dates of birth in the future), each problem named by file, row and column. Only
+references and a few facts per row are kept, never whole rows."""
 
 from caseload.core.eligibility import ineligibility_reason
 from caseload.core.models import Case, Team, Worker
+from caseload.exclusions.selectors import excluded_pairs
 from participants.choices import CAN_BE_SEEN
 from participants.models import Participant
 from weighting import selectors as weighting
@@ -65,6 +66,7 @@ class CheckPass:
             .exclude(reference="")
             .values_list("reference", "role", "qualified")
         }
+        self.excluded = excluded_pairs(org.pk)
         self.participant_refs = self.refs.set("participant_refs")
         self.participant_refs.update(
             Participant.objects.filter(organisation=org)
@@ -290,14 +292,21 @@ class CheckPass:
             problem("worker_ref", f"Unknown worker {worker}: not in workers.")
         elif worker:
             role, qualified = self.worker_info[worker]
+            household = self.household_of.get(r["participant_ref"])
+            excluded = (r["case_ref"], worker) in self.excluded or bool(
+                household and (f"household:{household}", worker) in self.excluded
+            )
             reason = ineligibility_reason(
                 case_type=r["case_type"],
                 need_level=r["need_level"],
                 court=r["court"],
                 role=role,
                 qualified=qualified,
+                excluded=excluded,
             )
-            if reason and not r["needs_reallocation"]:
+            if excluded:
+                problem("worker_ref", f"{worker} cannot hold this case: {reason}")
+            elif reason and not r["needs_reallocation"]:
                 problem(
                     "worker_ref",
                     f"{worker} cannot hold this case: {reason} (If it is waiting to be "

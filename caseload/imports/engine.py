@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from caseload.core import bulk
 from caseload.core.models import Case, Organisation, Service, Team, User, Worker
-from caseload.core.recompute import request_team_recompute
+from caseload.core.recompute import request_teams_recompute
 from participants.models import Contact, Household, Participant
 
 from .cases import IMPORT_NOTE, CasePlan
@@ -104,11 +105,16 @@ class CaseloadImport(CheckPass):
             if self.outcome.ok:
                 with transaction.atomic():
                     self._apply_pass(write=True)
+                    if self._large():
+                        transaction.on_commit(_statistics_refresh)  # before the recompute
                     if self.recompute:
-                        for team_id in self.touched_teams:
-                            request_team_recompute(team_id)
+                        request_teams_recompute(self.org.pk, self.touched_teams)
                 self.outcome.written = True
         return self.outcome
+
+    def _large(self) -> bool:
+        totals = self.outcome.totals()
+        return totals["create"] + totals["update"] >= bulk.ANALYZE_AFTER_ROWS
 
     # --- pass 2: plan or write ------------------------------------------------------------
 
@@ -361,3 +367,13 @@ class CaseloadImport(CheckPass):
         self._tally("contacts", len(creates), 0, same)
         if self.write:
             bulk.insert(Contact, creates)
+
+
+WRITTEN_APPS = ("caseload", "participants", "weighting")  # app labels whose tables an import fills
+
+
+def _statistics_refresh() -> None:
+    """After a large import, the planner's statistics for the tables it wrote."""
+    bulk.statistics_refresh(
+        [model for label in WRITTEN_APPS for model in apps.get_app_config(label).get_models()]
+    )

@@ -18,7 +18,7 @@ from caseload.core.access import role_required
 from caseload.core.choices import AccessRole, ImportStatus
 from caseload.core.models import ImportRun
 
-from . import exporter, services
+from . import services, template
 from .forms import ImportUploadForm
 
 PROBLEMS_PER_PAGE = 100
@@ -147,14 +147,15 @@ def import_confirm(request, pk: int) -> HttpResponse:
 @require_GET
 @role_required(AccessRole.ADMINISTRATOR)
 def import_template(request) -> HttpResponse:
-    """A blank template: an XLSX workbook with a sheet per file, or a zip of CSV headers."""
+    """The template: an XLSX workbook with a sheet per file, example rows and drop-down lists of
+    the accepted values, or a zip of CSV files with the same example rows."""
     as_zip = request.GET.get("format") == "zip"
     buffer = io.BytesIO()
     if as_zip:
-        exporter.export_zip(None, buffer)
+        template.template_zip(buffer)
         content_type, name = "application/zip", "caseload-import-template.zip"
     else:
-        exporter.export_xlsx(None, buffer)
+        template.template_xlsx(buffer)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "caseload-import-template.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)

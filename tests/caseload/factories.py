@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from caseload.core.models import Organisation, Service, Team, User, Worker
+from caseload.core.models import Organisation, ReductionType, Service, Team, User, Worker
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -57,3 +57,17 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     experience = "experienced"
     fte = Decimal("1.00")
     agency = False
+
+
+class ReductionTypeFactory(factory.django.DjangoModelFactory):
+    """A reduction type with no default length and a maximum of 100%."""
+
+    class Meta:
+        model = ReductionType
+        django_get_or_create = ("organisation", "name")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Long-term sickness"
+    default_percent = 100
+    maximum_percent = 100
+    default_days = None

@@ -1,19 +1,18 @@
 """Allocation against the database: the queue, overrides, escalation, leavers, rebalancing,
 who may do it, and two managers at once on real PostgreSQL."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
 from caseload.allocation import services
 from caseload.casework import services as casework_services
 from caseload.core.models import Allocation, CapacityReduction, Case, Worker
-from tests.caseload.factories import WorkerFactory
+from tests.caseload.factories import ReductionTypeFactory, WorkerFactory
 from tests.participants.factories import CaseFactory, HouseholdFactory, held_case
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,10 @@ def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay
     leaving = WorkerFactory(team=team, name="Lena Leaving", leave_date=today + timedelta(days=21))
     away = WorkerFactory(team=team, name="Alex Away")
     CapacityReduction.objects.create(
-        worker=away, percent=100, reason="long_term_absence", starts_on=today + timedelta(days=7)
+        worker=away,
+        percent=100,
+        type=ReductionTypeFactory(organisation=team.service.organisation),
+        starts_on=today + timedelta(days=7),
     )
     staying = WorkerFactory(team=team, name="Sol Staying")
     held_case(staying)  # the busier one still ranks before the leaver
@@ -90,7 +92,7 @@ def test_a_worker_leaving_or_away_soon_is_marked_and_ranked_after_those_who_stay
     page = response.content.decode()
     leave_day = leaving.leave_date
     assert f"Leaving {leave_day.day} {leave_day:%b %Y}" in page
-    assert "Away from" in page and "(long-term absence)" in page
+    assert "Away from" in page and "(long-term sickness)" in page
     assert client_for(outsider_manager).get(
         reverse("case_allocate", args=[case.pk])
     ).status_code in (403, 404)
@@ -280,36 +282,13 @@ def test_rebalancing_moves_a_households_cases_together_and_shows_every_load_afte
     assert client_for(outsider_manager).get(url).status_code in (403, 404)
 
 
-def _race(functions):
-    """Run functions at the same moment in threads with their own connections."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        close_old_connections()
-        barrier.wait()
-        try:
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each got
-            results[index] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_managers_allocating_one_case_at_once_make_exactly_one_allocation(
     require_postgres, team, manager
 ):
     case = CaseFactory(team=team)
     first, second = WorkerFactory(team=team, name="First"), WorkerFactory(team=team, name="Second")
-    results = _race(
+    results = race(
         [
             lambda: services.allocation_create(case=case, worker=first, by=manager),
             lambda: services.allocation_create(case=case, worker=second, by=manager),
@@ -329,7 +308,7 @@ def test_two_allocations_to_a_worker_at_promise_minus_one_need_an_override_for_t
     worker = WorkerFactory(team=team, name="Nearly Full")
     _fill(worker, 14)
     cases = [CaseFactory(team=team), CaseFactory(team=team)]
-    results = _race(
+    results = race(
         [
             lambda: services.allocation_create(case=cases[0], worker=worker, by=manager),
             lambda: services.allocation_create(case=cases[1], worker=worker, by=manager),
@@ -338,3 +317,45 @@ def test_two_allocations_to_a_worker_at_promise_minus_one_need_an_override_for_t
     assert sum(isinstance(r, Allocation) for r in results) == 1, results
     assert sum(isinstance(r, services.OverrideNeeded) for r in results) == 1, results
     assert Case.objects.held_by(worker).count() == 15
+
+
+def test_recent_new_allocations_count_the_last_7_and_30_days_at_their_edges(team):
+    from caseload.allocation.selectors import recent_allocations
+    from tests.participants.factories import AllocationFactory
+
+    today = timezone.localdate()
+    worker = WorkerFactory(team=team)
+    for days_ago in (0, 6, 7, 29, 30):
+        case = CaseFactory(team=team, opened_on=today - timedelta(days=40))
+        AllocationFactory(
+            case=case,
+            worker=worker,
+            started_on=today - timedelta(days=days_ago),
+            ended_on=today if days_ago else None,
+        )
+    assert recent_allocations([worker], today=today) == {worker.pk: (2, 4)}
+
+
+def test_the_allocate_page_shows_recent_allocations_and_gives_ties_to_the_one_with_fewer(
+    client_for, team, manager, outsider_manager
+):
+    from tests.participants.factories import AllocationFactory
+
+    today = timezone.localdate()
+    lately = WorkerFactory(team=team, name="Aaron Lately")
+    WorkerFactory(team=team, name="Zoe Quiet")
+    for _ in range(3):  # three closed cases this week: no load now, but new work lately
+        case = CaseFactory(team=team, opened_on=today - timedelta(days=3))
+        AllocationFactory(case=case, worker=lately, started_on=today - timedelta(days=2))
+        case.status, case.closed_on = "closed", today
+        case.save()
+    case = CaseFactory(team=team)
+    response = client_for(manager).get(reverse("case_allocate", args=[case.pk]))
+    names = [c.name for c in response.context["found"].candidates]
+    assert names.index("Zoe Quiet") < names.index("Aaron Lately")
+    page = response.content.decode()
+    assert "New allocations, last 30 days" in page and "New allocations, last 7 days" in page
+    assert '<td class="num">3</td><td class="num">3</td>' in page
+    assert client_for(outsider_manager).get(
+        reverse("case_allocate", args=[case.pk])
+    ).status_code in (403, 404)

@@ -9,12 +9,14 @@ from caseload.allocation.rules import (
     Absence,
     Candidate,
     Holder,
+    Move,
     PlannedCase,
     going_soon,
     plan_leaver,
     plan_rebalance,
     queue_priority,
     rank,
+    recent_since,
 )
 from caseload.core.eligibility import ineligibility_reason
 
@@ -42,6 +44,21 @@ def test_eligibility_follows_the_brief(case_type, need, court, role, qualified, 
         case_type=case_type, need_level=need, court=court, role=role, qualified=qualified
     )
     assert (reason is None) == allowed, reason
+
+
+@pytest.mark.parametrize(
+    ("case_type", "need", "role", "qualified"),
+    [
+        ("child_in_need", "low", "support_worker", False),  # eligible but for the exclusion
+        ("child_protection", "high", "social_worker", True),
+        ("child_protection", "low", "support_worker", False),  # ineligible anyway
+    ],
+)
+def test_an_exclusion_makes_anyone_ineligible_and_is_said_first(case_type, need, role, qualified):
+    facts = dict(case_type=case_type, need_level=need, court="none", role=role, qualified=qualified)
+    reason = ineligibility_reason(**facts, excluded=True)
+    assert reason is not None and reason.startswith("Excluded")
+    assert not (ineligibility_reason(**facts) or "").startswith("Excluded")
 
 
 def test_the_queue_puts_high_need_first_then_case_type_then_longest_waiting():
@@ -255,3 +272,118 @@ def test_a_candidate_who_is_leaving_ranks_after_everyone_who_stays_however_roomy
         ]
     )
     assert [c.name for c in ranked] == ["tight", "other team", "leaving"]
+
+
+# --- Fairness: recent new allocations break ties within a headroom band -------------------------
+# Capacity 48, so headroom after the case is 48 - points_after; bands are 5 points wide
+# (FAIRNESS_BAND_POINTS): headroom 20 to 24.99 is one band, 15 to 19.99 the one below.
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # the same band (headroom 20 and 24): fewer new allocations in 30 days first
+        (dict(points_after=28, recent_30=0), dict(points_after=24, recent_30=3), "first"),
+        # one point less headroom crosses into the band below (19): headroom wins again
+        (dict(points_after=29, recent_30=0), dict(points_after=24, recent_30=3), "second"),
+        # the same band and the same 30 days: fewer in the last 7 days first
+        (
+            dict(points_after=24, recent_30=4, recent_7=1),
+            dict(points_after=27, recent_30=4, recent_7=2),
+            "first",
+        ),
+        # all the same but exact headroom: the roomier
+        (
+            dict(points_after=24, recent_30=2, recent_7=1),
+            dict(points_after=23, recent_30=2, recent_7=1),
+            "second",
+        ),
+        # 30 days outweigh 7: two this week but three in the month beats none this week, four
+        (
+            dict(points_after=24, recent_30=3, recent_7=2),
+            dict(points_after=24, recent_30=4, recent_7=0),
+            "first",
+        ),
+        # fairness never outranks the earlier reasons: the previous holder with more recent work
+        (
+            dict(points_after=24, recent_30=9, previous_holder=True),
+            dict(points_after=24, recent_30=0),
+            "first",
+        ),
+        # negative headroom: -1 is in the band below 0..4.99 (floor, not truncation)
+        (dict(points_after=49, recent_30=0), dict(points_after=47, recent_30=5), "second"),
+    ],
+)
+def test_recent_new_allocations_break_ties_in_the_fit_order(first, second, expected):
+    ranked = rank([_candidate("second", **second), _candidate("first", **first)])
+    assert ranked[0].name == expected
+
+
+def test_recent_since_counts_today_and_the_days_before_it():
+    assert recent_since(date(2026, 12, 1), 7) == date(2026, 11, 25)
+    assert recent_since(date(2026, 12, 1), 30) == date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("recent", "points", "expected"),
+    [
+        ({1: (0, 3), 2: (0, 0)}, {1: 20, 2: 20}, 2),  # equal load: the one given less lately
+        ({1: (0, 0), 2: (0, 3)}, {1: 20, 2: 20}, 1),
+        ({1: (0, 0), 2: (0, 3)}, {1: 25, 2: 20}, 2),  # a band roomier beats fewer recent
+        ({1: (0, 0), 2: (0, 3)}, {1: 22, 2: 21}, 1),  # within one band: fairness decides
+    ],
+)
+def test_a_leavers_plan_uses_the_same_fair_order(recent, points, expected):
+    holders = [
+        Holder(
+            w,
+            f"W{w}",
+            cases=5,
+            points=points[w],
+            promise=15,
+            capacity=Decimal(48),
+            can_hold={1},
+            recent_7=recent[w][0],
+            recent_30=recent[w][1],
+        )
+        for w in (1, 2)
+    ]
+    assert plan_leaver([PlannedCase(1, 3, None)], holders) == [Move(1, expected)]
+
+
+def test_a_leavers_plan_counts_its_own_moves_as_recent_work_and_takes_turns():
+    holders = [
+        Holder(w, f"W{w}", cases=0, points=0, promise=15, capacity=Decimal(48), can_hold={1, 2})
+        for w in (1, 2)
+    ]
+    moves = plan_leaver([PlannedCase(1, 1, None), PlannedCase(2, 1, None)], holders)
+    assert {m.to_worker_id for m in moves} == {1, 2}
+
+
+@pytest.mark.parametrize(("recent_of_2", "expected"), [(0, 2), (5, 3)])
+def test_a_rebalance_gives_to_the_taker_first_in_the_fair_order(recent_of_2, expected):
+    holders = [
+        Holder(1, "Over", cases=17, points=60, promise=15, capacity=Decimal(48), can_hold={1}),
+        Holder(
+            2,
+            "A",
+            cases=6,
+            points=20,
+            promise=15,
+            capacity=Decimal(48),
+            can_hold={1},
+            recent_30=recent_of_2,
+        ),
+        Holder(
+            3,
+            "B",
+            cases=6,
+            points=22,
+            promise=15,
+            capacity=Decimal(48),
+            can_hold={1},
+            recent_30=1,
+        ),
+    ]
+    moves = plan_rebalance({1: [PlannedCase(1, 3, None)]}, holders, max_moves=1)
+    assert moves == [(1, 1, expected)]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from caseload.core.models import Allocation, CapacityReduction, Worker
-from tests.caseload.factories import WorkerFactory
+from tests.caseload.factories import ReductionTypeFactory, WorkerFactory
 from tests.participants.factories import AllocationFactory, CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,15 +64,16 @@ def test_an_allocation_cannot_end_before_it_started(team):
 
 def test_a_reduction_must_be_between_1_and_100_percent_and_end_after_it_starts(team):
     worker = WorkerFactory(team=team)
+    kind = ReductionTypeFactory(organisation=team.service.organisation)
     with pytest.raises(IntegrityError), transaction.atomic():
         CapacityReduction.objects.create(
-            worker=worker, percent=101, reason="training", starts_on=date(2026, 1, 1)
+            worker=worker, percent=101, type=kind, starts_on=date(2026, 1, 1)
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         CapacityReduction.objects.create(
             worker=worker,
             percent=50,
-            reason="training",
+            type=kind,
             starts_on=date(2026, 2, 1),
             ends_on=date(2026, 1, 1),
         )

@@ -114,7 +114,7 @@ def test_many_changes_to_a_team_in_a_minute_cost_one_recompute(team, settings):
     cache.delete(f"recompute-pending:{team.pk}")
     with mock.patch.object(tasks.recompute_team, "apply_async") as publish:
         for _ in range(100):
-            recompute._enqueue(team.pk)
+            recompute._enqueue(recompute.RECOMPUTE_TEAM, team.pk)
     assert publish.call_count == 1
     assert publish.call_args.kwargs["countdown"] == 60
     cache.delete(f"recompute-pending:{team.pk}")
@@ -132,7 +132,7 @@ def test_changes_enqueue_only_after_the_transaction_commits(
         enqueue.assert_not_called()
         for callback in callbacks:
             callback()
-    assert enqueue.call_args_list == [mock.call(team.pk)]
+    assert enqueue.call_args_list == [mock.call(recompute.RECOMPUTE_TEAM, team.pk)]
 
 
 def test_a_scheduled_run_is_recorded_and_a_second_one_at_the_same_time_skips(team):

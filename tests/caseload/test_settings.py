@@ -10,7 +10,8 @@ PROBE = (
     "import django, json; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
-    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG}))"
+    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
+    "'demo': settings.DEMO_MODE}))"
 )
 
 
@@ -37,6 +38,7 @@ def test_with_nothing_set_the_app_uses_sqlite_and_runs_tasks_eagerly():
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["eager"] is True
     assert values["debug"] is True
+    assert values["demo"] is True  # the sign-in page lists the demo's sign-ins
 
 
 def test_database_url_selects_postgresql_and_redis_url_selects_the_broker_and_cache():
@@ -54,6 +56,7 @@ def test_database_url_selects_postgresql_and_redis_url_selects_the_broker_and_ca
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/0"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["demo"] is False
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start_and_says_what_to_set():

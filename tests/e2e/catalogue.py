@@ -30,6 +30,7 @@ ROLES = ("caseworker", "manager", "director", "admin")
 SKIP = {
     "logout": "POST only; the sign-out journey covers it",
     "healthz": "JSON for load balancers",
+    "favicon": "a redirect to the icon among the static files",
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
     "supervision_action_done": "POST only, from a worker's supervision page",
@@ -38,6 +39,10 @@ SKIP = {
     "holds or manages one (tests/outcomes covers it)",
     "outcomes_review_create": "only an adult case's holder or team manager, and no demo sign-in "
     "holds or manages one (tests/outcomes covers it)",
+    "exclusion_remove": "POST only, from a case's exclusions page",
+    "transfer_accept": "POST only, from the transfers page",
+    "transfer_decline": "POST only, from the transfers page",
+    "transfer_withdraw": "POST only, from the transfers page",
     "subject_access_export": "a download, reached from the subject access confirmation",
     "import_confirm": "POST only, from a checked import's page (tests/imports/test_views.py)",
     "import_retry": "POST only, from a failed import's page (tests/imports/test_stopped_runs.py)",
@@ -46,6 +51,25 @@ SKIP = {
     "dashboard_organisation_export": "a download (CSV or XLSX), reached from the dashboard",
     "dashboard_service_export": "a download (CSV or XLSX), reached from the dashboard",
     "dashboard_team_export": "a download (CSV or XLSX), reached from the dashboard",
+    "api_token_revoke": "POST only, from the API tokens page",
+    "api_docs": "Swagger UI as drf-spectacular ships it (its own markup), linked from API tokens",
+    "api_schema": "the OpenAPI document, for API clients",
+    **{
+        name: "JSON for API clients with a token (tests/api)"
+        for name in (
+            "api_me",
+            "api_scheme",
+            "api_team_list",
+            "api_team_detail",
+            "api_team_queue",
+            "api_worker_caseload",
+            "api_case_list",
+            "api_case_detail",
+            "api_case_contact_create",
+            "api_case_factors_propose",
+            "api_figures",
+        )
+    },
 }
 
 # Pages for people who are signed out.
@@ -74,6 +98,10 @@ ROLE_FOR = {
     "team_rebalance": "manager",
     "team_flags": "manager",
     "case_allocate": "manager",
+    "case_exclusions": "manager",
+    "case_transfer": "manager",
+    "reduction_type_edit": "director",
+    "transfers": "manager",
     "case_factors_agree": "manager",
     "worker_leaver": "manager",
     "worker_update": "manager",
@@ -129,6 +157,11 @@ ARGS = {
     "team_rebalance": lambda s: [s.team.pk],
     "team_flags": lambda s: [s.team.pk],
     "case_allocate": lambda s: [s.case.pk],
+    "case_exclusions": lambda s: [s.case.pk],
+    "case_transfer": lambda s: [s.case.pk],
+    "reduction_type_edit": lambda s: [
+        s.team.service.organisation.reduction_types.order_by("pk").first().pk
+    ],
     "case_factors_propose": lambda s: [s.case.pk],
     "case_factors_agree": lambda s: [s.case.pk],
     "worker_leaver": lambda s: [s.caseworker.worker.pk],

@@ -199,10 +199,25 @@ def test_the_template_downloads_as_a_workbook_or_a_zip(client_for, administrator
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert book.sheetnames == ["teams", "workers", "participants", "cases", "contacts"]
+    assert book.sheetnames == [
+        "read me",
+        "teams",
+        "workers",
+        "participants",
+        "cases",
+        "contacts",
+        "accepted values",
+    ]
     response = client.get(reverse("import_template") + "?format=zip")
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert names == ["teams.csv", "workers.csv", "participants.csv", "cases.csv", "contacts.csv"]
+
+
+def test_the_template_is_refused_to_everyone_but_an_administrator(
+    client_for, outsider_manager, director
+):
+    for user in (outsider_manager, director):
+        assert client_for(user).get(reverse("import_template")).status_code == 403
 
 
 def test_a_run_in_progress_refreshes_itself_and_shows_progress(client_for, administrator):

@@ -9,7 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from caseload.core.models import Flag, ImportRun
+from caseload.api.services import api_token_create
+from caseload.core.models import Flag, ImportRun, ReductionType
+from caseload.exclusions.models import Exclusion
+from caseload.transfers.models import Transfer, TransferCase
 from participants.models import Contact
 from security.models import AuditEvent
 from tests.caseload.factories import OrganisationFactory, TeamFactory, WorkerFactory
@@ -37,6 +40,12 @@ KIND_BY_PREFIX = {
     "evidence_pack": "service",
     "import_": "import_run",
     "outcomes_service": "service",
+    "exclusion_": "exclusion",
+    "transfer_": "transfer",
+    "api_team_": "team",
+    "api_worker_": "worker",
+    "api_case_": "case",
+    "reduction_type_": "reduction_type",
 }
 # Other URL parameters, by name: `<int:participant_pk>` is a participant, and so on.
 KIND_BY_PARAMETER = {
@@ -75,11 +84,25 @@ NO_OBJECT_PAGES = {
     "dashboard_organisation_export",
     "import_list",
     "import_template",
+    "transfers",
+    "api_schema",
+    "api_docs",
+    "api_me",
+    "api_scheme",
+    "api_team_list",
+    "api_case_list",
+    "api_figures",
+    "api_tokens",
+    "api_token_revoke",
     "checkin_list",
     "checkin_create",
     "supervision_mine",
     "dashboard_organisation_forecast",
+    "reduction_types",
 }
+# The API's endpoints take a token, not the session: the walk sends the user's (docs and schema
+# are pages, and take the session).
+API_PAGES = {"api_schema", "api_docs"}
 REFUSED = {403, 404, 405}
 KINDS_THAT_ARE_RECORDS = {"case", "participant"}
 
@@ -123,8 +146,21 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         travel_minutes=10,
         notes=f"Saw {marker}",
     )
-    scheme = import_run = None
+    exclusion = Exclusion.objects.create(
+        worker=WorkerFactory(team=team, name=f"Kept {marker}"), case=case, reason="other"
+    )
+    # A pending transfer out of the world's team to a third team: nobody outside sees it.
+    third = TeamFactory(service=team.service, name=f"Third {marker}")
+    transfer = Transfer.objects.create(from_team=team, to_team=third, reason="other")
+    TransferCase.objects.create(transfer=transfer, case=case)
+    scheme = import_run = reduction_type = None
     if organisation_level:
+        reduction_type = ReductionType.objects.create(
+            organisation=team.service.organisation,
+            name=f"Type {marker}",
+            default_percent=10,
+            maximum_percent=20,
+        ).pk
         import_run = ImportRun.objects.create(
             organisation=team.service.organisation, file_names=[f"{marker}.xlsx"]
         ).pk
@@ -142,6 +178,9 @@ def _world(team, *, marker: str, organisation_level: bool = False) -> dict:
         "worker": worker.pk,
         "flag": flag.pk,
         "contact": contact.pk,
+        "exclusion": exclusion.pk,
+        "transfer": transfer.pk,
+        "reduction_type": reduction_type,
         "scheme": scheme,
         "import_run": import_run,
         "markers": [marker, f"C-{marker}", f"Worker {marker}"],
@@ -161,6 +200,15 @@ def _fill(name: str, route: str, objects: dict) -> str | None:
     path = _PARAM.sub(one, route)
     query = "&".join(f"{key}={objects[kind]}" for key, kind in QUERY_OBJECTS.get(name, {}).items())
     return f"{path}?{query}" if query else path
+
+
+def _as(user, name: str, path: str, tokens: dict) -> dict:
+    """Request headers for the route: the user's API token on an API endpoint, else none."""
+    if not path.startswith("/api/") or name in API_PAGES:
+        return {}
+    if user.pk not in tokens:
+        tokens[user.pk] = api_token_create(user=user, name="Walk", by=None)[1]
+    return {"HTTP_AUTHORIZATION": f"Token {tokens[user.pk]}"}
 
 
 def test_every_url_pattern_is_mapped_to_what_it_is_about():
@@ -213,6 +261,7 @@ def test_every_page_refuses_objects_from_another_team_or_organisation(
     if not user.sees_whole_organisation:
         foreign.append(other_team_objects)
     failures = []
+    tokens: dict = {}
     for objects in foreign:
         for name, route in ROUTES:
             path = _fill(name, route, objects)
@@ -220,7 +269,7 @@ def test_every_page_refuses_objects_from_another_team_or_organisation(
                 continue
             has_object = path != route or name in QUERY_OBJECTS
             for method in ("get", "post"):
-                response = getattr(client, method)(path)
+                response = getattr(client, method)(path, **_as(user, name, path, tokens))
                 if has_object and response.status_code not in REFUSED:
                     failures.append(f"{method.upper()} {path} ({name}) → {response.status_code}")
                     continue
@@ -240,6 +289,7 @@ def test_every_page_that_shows_a_person_or_case_writes_an_audit_row(
     client.force_login(user)
     objects = _world(caseworker.worker.team, marker="Ownteamson")
     shown = 0
+    tokens: dict = {}
     for name, route in ROUTES:
         kinds = {_kind_for(name, m.group("name")) for m in _PARAM.finditer(route)}
         kinds |= set(QUERY_OBJECTS.get(name, {}).values())
@@ -249,7 +299,7 @@ def test_every_page_that_shows_a_person_or_case_writes_an_audit_row(
         if path is None:
             continue
         before = AuditEvent.objects.filter(subject_id=objects["participant"]).count()
-        response = client.get(path)
+        response = client.get(path, **_as(user, name, path, tokens))
         if response.status_code != 200:
             continue
         shown += 1

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseload.casework import services as caseload_services
-from tests.caseload.factories import WorkerFactory
+from tests.caseload.factories import ReductionTypeFactory, WorkerFactory
 from tests.participants.factories import CaseFactory, held_case
 from weighting import loads, selectors, services
 from weighting.models import CaseAssessment, LoadStandard
@@ -221,7 +221,7 @@ def test_worker_load_uses_fte_reductions_and_the_promise(team, caseworker, manag
         worker=worker,
         by=manager,
         percent=50,
-        reason="training",
+        type=ReductionTypeFactory(organisation=team.service.organisation),
         starts_on=timezone.localdate() - timedelta(days=1),
     )
     load = loads.worker_loads([worker], team.service.organisation_id)[worker.pk].load
@@ -343,7 +343,8 @@ class TestPages:
         self, client_for, manager, outsider_manager, caseworker
     ):
         url = reverse("reduction_add", args=[caseworker.worker.pk])
-        data = {"percent": 40, "reason": "protected_nq", "starts_on": "2026-01-01"}
+        kind = ReductionTypeFactory(organisation=caseworker.organisation, name="Training")
+        data = {"percent": 40, "type": kind.pk, "starts_on": "2026-01-01"}
         assert client_for(outsider_manager).post(url, data).status_code == 404
         assert client_for(manager).post(url, data).status_code == 302
         assert caseworker.worker.reductions.get().percent == 40

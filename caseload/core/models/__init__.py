@@ -5,6 +5,7 @@ from .casework import Allocation, AllocationQuerySet, Case, CaseQuerySet
 from .people import (
     CapacityReduction,
     Organisation,
+    ReductionType,
     Service,
     Team,
     TeamQuerySet,
@@ -36,6 +37,7 @@ __all__ = [
     "ImportRunQuerySet",
     "Notification",
     "Organisation",
+    "ReductionType",
     "Service",
     "TaskLock",
     "TaskRun",

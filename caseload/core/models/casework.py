@@ -13,6 +13,7 @@ from ..choices import (
     ClosureReason,
     Court,
     NeedLevel,
+    OverrideReason,
 )
 from ..dates import held_on, open_on
 from .people import Team, User, Worker
@@ -144,8 +145,19 @@ class Allocation(models.Model):
     )
     made_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True, default="")
+    override_category = models.CharField(
+        "override reason",
+        max_length=20,
+        choices=OverrideReason.choices,
+        blank=True,
+        default="",
+        help_text="Why the worker's promise or bandwidth was exceeded, from the list.",
+    )
     override_reason = models.TextField(
-        blank=True, default="", help_text="Why the worker's promise or bandwidth was exceeded."
+        "more about the override",
+        blank=True,
+        default="",
+        help_text="Why the worker's promise or bandwidth was exceeded, in words.",
     )
     history = HistoricalRecords()
     objects = AllocationQuerySet.as_manager()

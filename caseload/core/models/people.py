@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from ..choices import (
     AccessRole,
     ExperienceBand,
-    ReductionReason,
+    ReductionStatus,
     WorkerRole,
 )
 from ..dates import in_post_on
@@ -229,16 +229,75 @@ class Worker(models.Model):
             raise ValidationError(errors)
 
 
+class ReductionType(models.Model):
+    """A kind of capacity reduction, kept by the organisation's directors: its default
+    percentage, the most it may be, and how long it usually lasts (blank: open-ended)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="reduction_types"
+    )
+    name = models.CharField(max_length=100)
+    default_percent = models.PositiveSmallIntegerField("default (%)")
+    maximum_percent = models.PositiveSmallIntegerField("maximum (%)")
+    default_days = models.PositiveSmallIntegerField(
+        "default length (days)", null=True, blank=True, help_text="Leave blank if open-ended."
+    )
+    active = models.BooleanField(default=True, help_text="Offered for new reductions.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="reduction_type_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(default_percent__gte=1)
+                & Q(default_percent__lte=models.F("maximum_percent"))
+                & Q(maximum_percent__lte=100),
+                name="reduction_type_default_within_maximum",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_days__isnull=True) | Q(default_days__gte=1),
+                name="reduction_type_length_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """The constraints a person can hit on a form, said on the field they are about."""
+        errors = {}
+        if self.maximum_percent is not None and not (1 <= self.maximum_percent <= 100):
+            errors["maximum_percent"] = "The maximum is between 1% and 100%."
+        if (
+            self.default_percent is not None
+            and self.maximum_percent is not None
+            and not (1 <= self.default_percent <= self.maximum_percent)
+        ):
+            errors["default_percent"] = "The default is at least 1% and at most the maximum."
+        if self.default_days is not None and self.default_days < 1:
+            errors["default_days"] = "A length is at least one day; leave it blank if open-ended."
+        if errors:
+            raise ValidationError(errors)
+
+
 class CapacityReduction(models.Model):
-    """A temporary cut to a worker's capacity, as a percentage over a date range."""
+    """A temporary cut to a worker's capacity, as a percentage over a date range, of a type.
+    `status` is kept by the scheduled job (scheduled, in force, ended)."""
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="reductions")
+    type = models.ForeignKey(ReductionType, on_delete=models.PROTECT, related_name="reductions")
     percent = models.PositiveSmallIntegerField(
         help_text="1 to 100: how much capacity is taken off."
     )
-    reason = models.CharField(max_length=30, choices=ReductionReason.choices)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Leave blank if open-ended.")
+    status = models.CharField(
+        max_length=20, choices=ReductionStatus.choices, default=ReductionStatus.SCHEDULED
+    )
     note = models.CharField(max_length=200, blank=True, default="")
 
     history = HistoricalRecords()
@@ -257,7 +316,7 @@ class CapacityReduction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.percent}% {self.get_reason_display()}"
+        return f"{self.percent}% {self.type}"
 
     def clean(self) -> None:
         """The constraints a person can hit on a form, said on the field they are about."""

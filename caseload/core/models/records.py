@@ -74,10 +74,17 @@ class Flag(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message for a manager or director about a flag that opened."""
+    """An in-app message for a manager or director: about a flag that opened, or (with no
+    flag) a `message` with a page to go to, e.g. a transfer between teams."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
+    flag = models.ForeignKey(
+        Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    message = models.CharField(
+        max_length=300, blank=True, default="", help_text="Names no person supported."
+    )
+    url = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,7 +95,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.flag} → {self.recipient}"
+        return f"{self.flag or self.message} → {self.recipient}"
 
 
 class TaskRun(models.Model):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from caseload.core import bulk
 from caseload.demo import seed as demo
 from caseload.flags.services import recompute_all
 from reports.services import snapshot_backfill
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         national = size == "national"
         months = trend_months if trend_months is not None else (0 if national else 12)
         days = history_days if history_days is not None else (0 if national else 90)
+        bulk.statistics_refresh()  # planner statistics for the rows just written
         # What the schedule would have done by now, so no page claims a state nobody computed.
         flags = recompute_all()
         self.stdout.write(f"Worked out the flags: {flags['open']:,} open.")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from caseload.core.models import Organisation
 from caseload.imports.readers import SourceError
 from caseload.imports.services import import_path
+from weighting.services import reduction_types_install_defaults
 
 
 class ProgressBar:
@@ -85,7 +86,10 @@ class Command(BaseCommand):
 
     def _organisation(self, name: str | None) -> Organisation:
         if name:
-            return Organisation.objects.get_or_create(name=name)[0]
+            organisation, made = Organisation.objects.get_or_create(name=name)
+            if made:
+                reduction_types_install_defaults(organisation=organisation)
+            return organisation
         orgs = list(Organisation.objects.all()[:2])
         if len(orgs) != 1:
             raise CommandError("Say which organisation to import into with --organisation NAME.")
