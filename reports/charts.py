@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 260
+HOLDERS_DESCRIPTION = "Case holders by number of open cases; the table beside it gives every count."
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
 
 
@@ -127,6 +128,8 @@ def bar_chart(
     title: str,
     marks: Sequence[tuple[int, str]] = (),
     bin_width: int = 5,
+    axis_label: str = "Open cases held",
+    description: str = HOLDERS_DESCRIPTION,
 ) -> SafeString:
     """Bars (e.g. case holders by caseload band) with labelled vertical lines at the given
     caseloads (`marks`: (caseload, label)), drawn at the edge of the band that starts there."""
@@ -174,8 +177,71 @@ def bar_chart(
         '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
         _f(LEFT + plot_w / 2),
         HEIGHT - 8,
-        "Open cases held",
+        axis_label,
     )
-    description = "Case holders by number of open cases; the table beside it gives every count."
     body = format_html("{}{}{}{}", _axes(top, percent=False), rects, lines, axis)
     return _frame(chart_id, title, description, body)
+
+
+def lines_chart(
+    chart_id: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float | Decimal | None]]],
+    *,
+    title: str,
+) -> SafeString:
+    """Several lines over the same weeks: `series` is (name, style, values), the style one of
+    the `chart-series-*` classes (solid or dashed, so they differ without colour). The names are
+    in the description and in a legend under the chart; the table beside it has every value."""
+    values = [float(v) for _, _, vs in series for v in vs if v is not None]
+    if not values or not labels:
+        return mark_safe("")  # noqa: S308 - a constant empty string
+    top = _nice_top(max(values))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def point(i: int, v) -> str:
+        return f"{LEFT + i * step:.1f},{TOP + plot_h - plot_h * float(v) / top:.1f}"
+
+    lines = format_html_join(
+        "",
+        '<polyline class="chart-series chart-series-{}" points="{}"/>',
+        (
+            (style, " ".join(point(i, v) for i, v in enumerate(vs) if v is not None))
+            for _, style, vs in series
+        ),
+    )
+    every = max(1, len(labels) // 6)
+    ticks = format_html_join(
+        "",
+        '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+        (
+            (_f(LEFT + i * step), TOP + plot_h + 18, label)
+            for i, label in enumerate(labels)
+            if i % every == 0
+        ),
+    )
+    legend = format_html_join(
+        "",
+        '<line class="chart-series chart-series-{}" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+        '<text class="chart-tick" x="{}" y="{}">{}</text>',
+        (
+            (
+                style,
+                LEFT + i * 140,
+                HEIGHT - 10,
+                LEFT + i * 140 + 24,
+                HEIGHT - 10,
+                LEFT + i * 140 + 30,
+                HEIGHT - 6,
+                name,
+            )
+            for i, (name, style, _) in enumerate(series)
+        ),
+    )
+    description = (
+        f"{', '.join(name for name, _, _ in series)} from {labels[0]} to {labels[-1]}; "
+        "the table beside the chart gives every value."
+    )
+    axes = _axes(top, percent=False)
+    return _frame(chart_id, title, description, format_html("{}{}{}{}", axes, lines, ticks, legend))

@@ -38,6 +38,7 @@ FIELDS = (
     "share_checkins_manageable",
     "share_checkins_stretched",
     "share_checkins_unmanageable",
+    "supervision_overdue",
     "workers",
     "case_holding_fte",
     "cases_allocated",
@@ -75,6 +76,7 @@ LABELS = {
     "share_checkins_manageable": ("Say their caseload is manageable", "share"),
     "share_checkins_stretched": ("Say their caseload is stretched", "share"),
     "share_checkins_unmanageable": ("Say their caseload is unmanageable", "share"),
+    "supervision_overdue": ("Workers whose supervision is overdue", "count"),
     "workers": ("Workers in post", "count"),
     "case_holding_fte": ("Case-holding FTE", "fte"),
     "cases_allocated": ("Open cases allocated", "count"),
@@ -105,6 +107,7 @@ class StaffRow:
     load: scoring.WorkerLoad | None = None
     band: scoring.Band | None = None
     checkin: str | None = None  # their latest "is my caseload manageable?" answer still counting
+    supervision_overdue: bool = False
 
     @property
     def holds_cases(self) -> bool:
@@ -214,6 +217,7 @@ def scope_figures(
         "share_checkins_unmanageable": _share(
             answers.count(Manageability.UNMANAGEABLE), len(answers)
         ),
+        "supervision_overdue": sum(s.supervision_overdue for s in in_post),
         "workers": len(in_post),
         "case_holding_fte": _round(_total(s.fte for s in holders), RATIO),
         "cases_allocated": sum(counts),

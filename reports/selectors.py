@@ -28,6 +28,7 @@ from caseload.core.choices import AllocationReason, OverrideReason
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
 from caseload.core.staffing import Staffing, added_up, team_staffing
+from caseload.supervision.selectors import statuses_for_teams
 from participants.selectors import overdue_visit_cases
 from weighting.loads import worker_loads
 
@@ -121,6 +122,7 @@ def _staff(teams: list[Team], organisation_id, on: date):
     team_ids = [team.pk for team in teams]
     loads = worker_loads(workers, organisation_id, on, team_ids=team_ids)
     answers = latest_answer_by_worker(team_ids, on)
+    supervision = statuses_for_teams(team_ids, on)
     service_of = {team.pk: team.service_id for team in teams}
     rows = []
     for worker in workers:
@@ -140,6 +142,9 @@ def _staff(teams: list[Team], organisation_id, on: date):
                 load=load_row.load if in_post else None,
                 band=load_row.band if in_post else None,
                 checkin=answers.get(worker.pk) if in_post else None,
+                supervision_overdue=in_post
+                and worker.pk in supervision
+                and supervision[worker.pk].overdue,
             )
         )
     return rows, {w.pk: w for w in workers}, loads

@@ -12,7 +12,13 @@ urlpatterns = [
         views.dashboard_organisation_export,
         name="dashboard_organisation_export",
     ),
+    path(
+        "organisation/forecast/",
+        views.forecast_organisation,
+        name="dashboard_organisation_forecast",
+    ),
     path("services/<int:pk>/", views.dashboard_service, name="dashboard_service"),
+    path("services/<int:pk>/forecast/", views.forecast_service, name="dashboard_service_forecast"),
     path(
         "services/<int:pk>/download/",
         views.dashboard_service_export,
@@ -20,5 +26,6 @@ urlpatterns = [
     ),
     path("services/<int:pk>/evidence/", views.evidence_pack, name="evidence_pack"),
     path("teams/<int:pk>/", views.dashboard_team, name="dashboard_team"),
+    path("teams/<int:pk>/forecast/", views.forecast_team, name="dashboard_team_forecast"),
     path("teams/<int:pk>/download/", views.dashboard_team_export, name="dashboard_team_export"),
 ]

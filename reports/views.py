@@ -19,12 +19,14 @@ from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_
 from caseload.core.choices import WorkerRole
 from caseload.core.models import Flag, Service, Team
 from caseload.core.spreadsheet import Column, Table
+from caseload.forecast.selectors import ForecastScope
 from security.audit import audit_record
 from security.choices import AuditAction
 from weighting import scoring
 
 from . import charts, exports
 from . import figures as F
+from .forecasts import forecast_context
 from .forms import AsOfForm, ReasonsPeriodForm
 from .models import ScopeSnapshot
 from .selectors import (
@@ -73,6 +75,7 @@ COLUMN_GROUPS = (
             ("fte_needed", "FTE needed"),
             ("cases_unallocated", "Un\u00adallocated cases"),
             ("overdue_visits", "Visits overdue"),
+            ("supervision_overdue", "Super\u00advision overdue"),
             ("workers", "Workers"),
         ),
     ),
@@ -376,6 +379,7 @@ def _members(report: Report, team: Team) -> list[dict]:
                 "headroom": load.headroom,
                 "open_flags": flags.get(worker.pk, 0),
                 "checkin": staff.checkin and Manageability(staff.checkin),
+                "supervision_overdue": staff.supervision_overdue,
             }
         )
     members.sort(key=lambda m: (not m["above_promise"], -m["open_cases"], m["worker"].name))
@@ -427,12 +431,43 @@ def evidence_pack(request, pk: int) -> HttpResponse:
     report = _report(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
     context = _page(request, report, scope, children=report.teams, kind="team")
+    context |= forecast_context(request, ForecastScope(service.organisation, service))
     audit_record(
         request=request,
         action=AuditAction.PRINT if request.GET.get("print") == "1" else AuditAction.VIEW,
         detail=f"evidence pack: service {service.pk} on {on.isoformat()}",
     )
     return render(request, "reports/evidence_pack.html", {**context, "form": form})
+
+
+# --- Forecasts ---------------------------------------------------------------------------------
+
+
+def _forecast(request, scope: ForecastScope) -> HttpResponse:
+    return render(request, "reports/forecast.html", forecast_context(request, scope))
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def forecast_organisation(request) -> HttpResponse:
+    """The organisation's forecast."""
+    return _forecast(request, ForecastScope(_organisation(request)))
+
+
+@require_GET
+@role_required(*DIRECTORS_AND_ADMINS)
+def forecast_service(request, pk: int) -> HttpResponse:
+    """A service's forecast."""
+    service = _service_for(request, pk)
+    return _forecast(request, ForecastScope(service.organisation, service))
+
+
+@require_GET
+@role_required(*MANAGERS_AND_ABOVE)
+def forecast_team(request, pk: int) -> HttpResponse:
+    """A team's forecast, for its managers and directors."""
+    team = _team_for(request, pk)
+    return _forecast(request, ForecastScope(team.service.organisation, team.service, team))
 
 
 # --- Downloads ---------------------------------------------------------------------------------

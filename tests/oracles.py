@@ -159,6 +159,7 @@ def team_conditions(team: Team) -> list[Condition]:
                 )
             )
     conditions += visit_overdue_conditions(team)
+    conditions += checkin_conditions(team) + supervision_conditions(team)
     return conditions
 
 
@@ -296,6 +297,38 @@ def checkin_conditions(team: Team) -> list[Condition]:
                     worker_id=worker.pk,
                     detail=f"Said unmanageable on {last.answered_on:%d/%m/%Y}; "
                     f"measured {last.bandwidth_status} band",
+                )
+            )
+    return conditions
+
+
+def supervision_conditions(team: Team) -> list[Condition]:
+    """Supervision overdue, worker by worker, from their records and plan."""
+    from caseload.core.choices import MANAGER_ROLES
+    from caseload.supervision.models import Supervision, SupervisionPlan
+    from caseload.supervision.rules import status
+
+    today = timezone.localdate()
+    conditions = []
+    for worker in team.workers.in_post().exclude(role__in=MANAGER_ROLES):
+        last = Supervision.objects.filter(worker=worker).order_by("-held_on").first()
+        plan = SupervisionPlan.objects.filter(worker=worker).first()
+        result = status(
+            last_held_on=last.held_on if last else None,
+            started_on=worker.start_date,
+            own=plan.every_weeks if plan else None,
+            qualified_on=plan.qualified_on if plan else None,
+            newly_qualified=worker.experience == "newly_qualified",
+            on=today,
+        )
+        if result.overdue:
+            conditions.append(
+                Condition(
+                    FlagKind.SUPERVISION_OVERDUE,
+                    f"worker:{worker.pk}",
+                    worker_id=worker.pk,
+                    detail=f"Supervision due {result.due_on:%d/%m/%Y} (every "
+                    f"{result.every_weeks} weeks), {result.days_overdue} days overdue",
                 )
             )
     return conditions

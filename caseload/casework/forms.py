@@ -13,8 +13,16 @@ class CaseCreateForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["team", "case_type", "need_level", "court", "opened_on", "reference"]
-        widgets = {"opened_on": DateInput()}
+        fields = [
+            "team",
+            "case_type",
+            "need_level",
+            "court",
+            "opened_on",
+            "expected_end",
+            "reference",
+        ]
+        widgets = {"opened_on": DateInput(), "expected_end": DateInput()}
         labels = {"reference": "Case reference (optional)"}
         help_texts = {"reference": "Leave blank and one is made for you."}
 
@@ -41,6 +49,13 @@ class CaseUpdateForm(forms.Form):
         label="Level of need", choices=[("", "Choose")] + NeedLevel.choices
     )
     court = forms.ChoiceField(label="Court work", choices=[("", "Choose")] + Court.choices)
+    expected_end = forms.DateField(
+        label="Expected to end",
+        required=False,
+        widget=DateInput(),
+        help_text="When the work is planned to end (used by the forecast); leave blank if not "
+        "planned yet.",
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         kwargs.setdefault("initial", {name: getattr(case, name) for name in self.base_fields})

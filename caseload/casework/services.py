@@ -32,6 +32,7 @@ def case_create(
     court: str,
     opened_on: date,
     reference: str = "",
+    expected_end: date | None = None,
     by: User | None = None,
 ) -> Case:
     """Open a case for a participant in a team; it waits in the team's queue."""
@@ -45,6 +46,7 @@ def case_create(
         court=court,
         opened_on=opened_on,
         reference=reference,
+        expected_end=expected_end,
         **queue_state(held=False, waiting_since=opened_on),
     )
     if opened_on > timezone.localdate():
@@ -59,8 +61,9 @@ def case_create(
 
 @transaction.atomic
 def case_update(*, case: Case, by: User | None = None, **changes) -> Case:
-    """Change a case's type, need level or court work (the fields a form may change)."""
-    allowed = {"case_type", "need_level", "court", "reference"}
+    """Change a case's type, need level, court work or expected end (the fields a form may
+    change)."""
+    allowed = {"case_type", "need_level", "court", "reference", "expected_end"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"case_update cannot change {', '.join(sorted(unknown))}")

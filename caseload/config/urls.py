@@ -20,6 +20,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("imports/", include("caseload.imports.urls")),
     path("checkins/", include("caseload.checkins.urls")),
+    path("supervision/", include("caseload.supervision.urls")),
+    path("outcomes/", include("caseload.outcomes.urls")),
     path("", include("participants.contact_urls")),
     path("", include("caseload.api.urls")),
     path("healthz/", casework_views.healthz, name="healthz"),

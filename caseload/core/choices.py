@@ -154,9 +154,16 @@ class FlagKind(models.TextChoices):
         "checkin_unmanageable_in_band",
         "Says unmanageable while not above band",
     )
+    SUPERVISION_OVERDUE = "supervision_overdue", "Supervision overdue"
 
 
-WORKER_FLAGS = (FlagKind.ABOVE_PROMISE, FlagKind.ABOVE_BANDWIDTH)
+WORKER_FLAGS = (
+    FlagKind.ABOVE_PROMISE,
+    FlagKind.ABOVE_BANDWIDTH,
+    FlagKind.CHECKIN_UNMANAGEABLE_TWICE,
+    FlagKind.CHECKIN_UNMANAGEABLE_IN_BAND,
+    FlagKind.SUPERVISION_OVERDUE,
+)
 
 
 class TaskOutcome(models.TextChoices):

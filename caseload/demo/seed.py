@@ -25,7 +25,10 @@ from weighting.services import reduction_create, reduction_types_install_default
 from .assessments import seed_assessments
 from .casework import seed_casework
 from .checkins import seed_checkins
+from .forecast import seed_forecast
 from .names import FAMILY_NAMES, GIVEN_NAMES
+from .outcomes import seed_outcomes
+from .supervision import seed_supervision
 
 BATCH = 2000
 
@@ -310,6 +313,11 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     counts["assessments"] = seed_assessments(rng=rng, organisation=organisation, today=today)
     _escalations(teams, today)
     counts["checkins"] = seed_checkins(rng=rng, organisation=organisation, today=today)
+    counts["supervisions"] = seed_supervision(rng=rng, organisation=organisation, today=today)
+    counts["expected_ends"] = seed_forecast(
+        rng=rng, organisation=organisation, teams=teams, today=today
+    )
+    counts["outcome_reviews"] = seed_outcomes(rng=rng, organisation=organisation, today=today)
     return SeedResult(organisation=organisation, logins=logins, counts=counts)
 
 

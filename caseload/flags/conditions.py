@@ -24,6 +24,7 @@ from caseload.checkins.models import CheckIn
 from caseload.core.choices import CaseStatus, FlagKind
 from caseload.core.dates import end_of_day
 from caseload.core.models import Case, Worker
+from caseload.supervision.selectors import overdue as supervision_overdue
 from participants import visits
 from participants.selectors import overdue_visit_cases
 from weighting import loads
@@ -256,12 +257,31 @@ def checkin_conditions(organisation_id, team_ids=None) -> dict[int, list[Conditi
     return conditions
 
 
+def supervision_conditions(organisation_id, team_ids=None) -> dict[int, list[Condition]]:
+    """Supervision overdue (`supervision.rules`) for workers in post other than managers; only
+    the candidates leave the database (`supervision.selectors.overdue`)."""
+    rows = supervision_overdue(_workers_in_scope(organisation_id, team_ids), timezone.localdate())
+    conditions: dict[int, list[Condition]] = defaultdict(list)
+    for pk, (team_id, status) in rows.items():
+        conditions[team_id].append(
+            Condition(
+                FlagKind.SUPERVISION_OVERDUE,
+                f"worker:{pk}",
+                worker_id=pk,
+                detail=f"Supervision due {status.due_on:%d/%m/%Y} (every "
+                f"{status.every_weeks} weeks), {status.days_overdue} days overdue",
+            )
+        )
+    return conditions
+
+
 BUILDERS = (
     worker_conditions,
     case_conditions,
     assessment_conditions,
     visit_conditions,
     checkin_conditions,
+    supervision_conditions,
 )
 
 

@@ -42,9 +42,11 @@ def answer(worker, answer, days_ago=0, status="within", note=""):
 
 def kinds(worker):
     return sorted(
-        c.kind for cs in checkin_conditions(worker.team.service.organisation_id).values()
-        for c in cs if c.worker_id == worker.pk
-    )  # fmt: skip
+        c.kind
+        for cs in checkin_conditions(worker.team.service.organisation_id).values()
+        for c in cs
+        if c.worker_id == worker.pk
+    )
 
 
 # --- The rules ----------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ SKIP = {
     "sso_callback": "where the identity provider sends people back (tests/security/test_sso.py)",
     "contact_update": "only the author, within 24 hours; demo contacts are older (tested in views)",
     "flag_acknowledge": "POST only, from the team's flags page",
+    "supervision_action_done": "POST only, from a worker's supervision page",
+    "supervision_mine": "redirects to the worker's own supervision page, which is swept",
+    "outcomes_stage_create": "only an adult case's holder or team manager, and no demo sign-in "
+    "holds or manages one (tests/outcomes covers it)",
+    "outcomes_review_create": "only an adult case's holder or team manager, and no demo sign-in "
+    "holds or manages one (tests/outcomes covers it)",
     "exclusion_remove": "POST only, from a case's exclusions page",
     "transfer_accept": "POST only, from the transfers page",
     "transfer_decline": "POST only, from the transfers page",
@@ -79,6 +85,16 @@ ANONYMOUS = {
 
 # Who opens a page, where the first allowed role is not the interesting one.
 ROLE_FOR = {
+    "team_checkins": "manager",
+    "supervision_team": "manager",
+    "supervision_create": "manager",
+    "supervision_plan": "manager",
+    "dashboard_team_forecast": "manager",
+    "outcomes_team": "manager",
+    "dashboard_organisation_forecast": "director",
+    "dashboard_service_forecast": "director",
+    "outcomes_service": "director",
+    "case_outcomes": "director",
     "team_detail": "manager",
     "team_queue": "manager",
     "team_rebalance": "manager",
@@ -157,7 +173,24 @@ ARGS = {
     "dashboard_service": lambda s: [s.team.service_id],
     "evidence_pack": lambda s: [s.team.service_id],
     "import_detail": lambda s: [_import_run_with_problems(s)],
+    "team_checkins": lambda s: [s.team.pk],
+    "supervision_team": lambda s: [s.team.pk],
+    "supervision_worker": lambda s: [s.caseworker.worker.pk],
+    "supervision_create": lambda s: [s.caseworker.worker.pk],
+    "supervision_plan": lambda s: [s.caseworker.worker.pk],
+    "dashboard_team_forecast": lambda s: [s.team.pk],
+    "dashboard_service_forecast": lambda s: [s.team.service_id],
+    "outcomes_team": lambda s: [s.team.pk],
+    "outcomes_service": lambda s: [s.team.service_id],
+    "case_outcomes": lambda s: [_adult_case()],
 }
+
+
+def _adult_case() -> int:
+    """An open adult multiple-disadvantage case (the demo's caseworker holds children's cases)."""
+    from caseload.core.models import Case
+
+    return Case.objects.filter(case_type="adult").exclude(status="closed").order_by("pk")[0].pk
 
 
 def _import_run_with_problems(samples: "Samples") -> int:

@@ -56,6 +56,8 @@ NO_BLANK_ERRORS = {
     "team_flags": "one small acknowledge form per flag; a blank note is refused with a message",
     "worker_leaver": "the first button only updates the preview",
     "retention_reviews": "a single button that runs the check now",
+    "supervision_worker": "one small 'mark done' button per action",
+    "supervision_plan": "both fields may be left blank (the default frequency)",
 }
 
 

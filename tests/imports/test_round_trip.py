@@ -8,6 +8,7 @@ from caseload.demo import seed as demo
 from caseload.imports.engine import CaseloadImport
 from caseload.imports.exporter import export
 from caseload.imports.readers import open_source
+from caseload.supervision.models import Supervision, SupervisionAction
 from participants.models import Contact, Household, Participant
 from weighting.loads import worker_loads
 from weighting.models import AssessmentFactor, CaseAssessment
@@ -15,6 +16,8 @@ from weighting.models import AssessmentFactor, CaseAssessment
 pytestmark = pytest.mark.django_db
 
 CASEWORK = (
+    SupervisionAction,  # what the import does not bring in, but points at what it does
+    Supervision,
     Flag,
     AssessmentFactor,
     CaseAssessment,

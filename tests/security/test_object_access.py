@@ -39,6 +39,7 @@ KIND_BY_PREFIX = {
     "dashboard_service": "service",
     "evidence_pack": "service",
     "import_": "import_run",
+    "outcomes_service": "service",
     "exclusion_": "exclusion",
     "transfer_": "transfer",
     "api_team_": "team",
@@ -98,6 +99,8 @@ NO_OBJECT_PAGES = {
     "api_token_revoke",
     "checkin_list",
     "checkin_create",
+    "supervision_mine",
+    "dashboard_organisation_forecast",
     "reduction_types",
 }
 # The API's endpoints take a token, not the session: the walk sends the user's (docs and schema

@@ -66,6 +66,13 @@ class Case(models.Model):
     waiting_since = models.DateField(
         null=True, blank=True, help_text="When the case joined the team's queue."
     )
+    expected_end = models.DateField(
+        "expected to end",
+        null=True,
+        blank=True,
+        help_text="When the work is planned to end (used by the forecast); leave blank if not "
+        "planned yet.",
+    )
     history = HistoricalRecords()
     objects = CaseQuerySet.as_manager()
 
@@ -80,6 +87,10 @@ class Case(models.Model):
                 condition=(Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=False))
                 | (~Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=True)),
                 name="case_closed_date_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_end__isnull=True) | Q(expected_end__gte=models.F("opened_on")),
+                name="case_expected_end_not_before_opened",
             ),
         ]
         indexes = [
@@ -98,6 +109,13 @@ class Case(models.Model):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError(
                 {"closed_on": f"A case cannot close before it opened ({self.opened_on:%d/%m/%Y})."}
+            )
+        if self.expected_end and self.opened_on and self.expected_end < self.opened_on:
+            raise ValidationError(
+                {
+                    "expected_end": "A case cannot be expected to end before it opened "
+                    f"({self.opened_on:%d/%m/%Y})."
+                }
             )
 
     @property

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caseload.core.models import Organisation, Service, Team
+from caseload.core.commands import organisations_named, service_and_team
 from reports import figures as F
 from reports.selectors import organisation_report
 
@@ -21,15 +21,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of: {text!r} is not a date like 2025-09-30") from None
-
-
-def _one(queryset, what: str, name: str):
-    found = list(queryset[:2])
-    if not found:
-        raise CommandError(f"{what} {name!r}: no such {what.lower()}")
-    if len(found) > 1:
-        raise CommandError(f"{what} {name!r} is ambiguous: add --organisation or --service")
-    return found[0]
 
 
 class Command(BaseCommand):
@@ -43,29 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args, **options):
-        organisations = Organisation.objects.order_by("name")
-        if options["organisation"]:
-            organisations = organisations.filter(name=options["organisation"])
-            if not organisations.exists():
-                raise CommandError(
-                    f"Organisation {options['organisation']!r}: no such organisation"
-                )
+        organisations = organisations_named(options["organisation"])
         rows = []
         for organisation in organisations:
-            service = team = None
-            if options["service"]:
-                service = _one(
-                    Service.objects.filter(organisation=organisation, name=options["service"]),
-                    "Service",
-                    options["service"],
-                )
-            if options["team"]:
-                teams = Team.objects.filter(
-                    service__organisation=organisation, name=options["team"]
-                )
-                if service is not None:
-                    teams = teams.filter(service=service)
-                team = _one(teams, "Team", options["team"])
+            service, team = service_and_team(organisation, options["service"], options["team"])
             report = organisation_report(organisation, options["as_of"], service=service, team=team)
             rows += [scope.row() for scope in report.scopes(service=service, team=team)]
         self._print(rows, options["format"])
