@@ -31,6 +31,7 @@ CASE_FIELDS = (
     "court",
     "opened_on",
     "closed_on",
+    "expected_end",
     "status",
     "waiting_since",
     "needs_reallocation",

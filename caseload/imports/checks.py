@@ -281,6 +281,8 @@ class CheckPass:
             problem("closed_on", "The case closes before it opened.")
         if closed and closed > self.today:
             problem("closed_on", "A case cannot close in the future.")
+        if r["expected_end"] and r["expected_end"] < opened:
+            problem("expected_end", "The case is expected to end before it opened.")
         if allocated and allocated < opened:
             problem("allocated_on", "The allocation starts before the case opened.")
         if allocated and allocated > self.today:

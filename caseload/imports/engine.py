@@ -283,6 +283,7 @@ class CaseloadImport(CheckPass):
             "court": r["court"],
             "opened_on": r["opened_on"],
             "closed_on": r["closed_on"],
+            "expected_end": r["expected_end"],
         }
 
     def _open_siblings(self, chunk: list[dict]) -> dict[str, int]:

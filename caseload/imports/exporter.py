@@ -138,6 +138,7 @@ def _cases(org) -> Iterator[list]:
                 ";".join(sorted(extras)),
                 choices["siblings"],
                 "yes" if held and case.needs_reallocation else "",
+                case.expected_end or "",
             ]
 
 

@@ -56,6 +56,7 @@ SHEETS = (
             "extras",
             "siblings",
             "needs_reallocation",
+            "expected_end",
         ),
     ),
     Sheet(
@@ -107,6 +108,7 @@ EXPORT_COLUMNS = {
         "extras",
         "siblings",
         "needs_reallocation",
+        "expected_end",
     ),
     "contacts": ("case_ref", "date", "type", "seen", "duration_minutes", "travel_minutes"),
 }
@@ -304,6 +306,7 @@ PARSERS = {
     "allocated_on": parse_date,
     "opened_on": parse_date,
     "closed_on": parse_date,
+    "expected_end": parse_date,
     "date": parse_datetime,
     "caseload_promise": lambda t: parse_whole(t, most=OWN_PROMISE_MOST),
     "case_type": lambda t: parse_choice(t, _CASETYPE, "case type"),

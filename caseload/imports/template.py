@@ -58,9 +58,9 @@ EXAMPLES = {
     "cases": [
         ["EXAMPLE-C1", "EXAMPLE-P1", "EXAMPLE-T1", "child_protection", "high", "EXAMPLE-W1",
          "2025-01-10", "2025-01-06", "", "pre_proceedings", "30_60", "interpreter;high_risk",
-         "one_or_two", "no"],
+         "one_or_two", "no", ""],
         ["EXAMPLE-C2", "EXAMPLE-P2", "EXAMPLE-T1", "child_in_need", "low", "",
-         "", "2025-02-03", "", "none", "under_30", "", "", "no"],
+         "", "2025-02-03", "", "none", "under_30", "", "", "no", "2025-08-01"],
     ],
     "contacts": [["EXAMPLE-C1", "2025-02-03T10:30", "home_visit", "yes", "60", "45"]],
 }  # fmt: skip
