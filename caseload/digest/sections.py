@@ -1,8 +1,8 @@
 """The sections of the daily digest. Each is a function `(user, teams, *, since, today)` that
 returns a `Section`, or None when there is nothing to say; the digest shows them in the order
-of SECTIONS. A new section (transfers waiting, supervision due) is one more function here:
-nothing else changes. Each section costs one or two queries, whatever the number of teams, and
-names teams, workers and case references only, never the people supported."""
+of SECTIONS. A new section is one more function here: nothing else changes. Each section costs
+one or two queries, whatever the number of teams, and names teams, workers and case references
+only, never the people supported."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,8 +13,10 @@ from django.db.models.functions import Coalesce
 
 from caseload.core import mail
 from caseload.core.choices import CaseStatus
-from caseload.core.models import Case, Flag, Team, User
+from caseload.core.models import Case, Flag, Team, User, Worker
 from caseload.flags.notifications import flag_line
+from caseload.supervision.selectors import overdue as supervision_overdue
+from caseload.transfers.models import Transfer
 from participants.selectors import overdue_visit_cases
 from weighting.choices import AssessmentStatus
 from weighting.models import CaseAssessment
@@ -74,14 +76,22 @@ def flags_opened(user: User, teams: list[Team], *, since: datetime, today: date)
     )
 
 
-def _per_team(key, title, summary, counts: list[dict], teams: list[Team], text, url_name: str):
+def _per_team(
+    key, title, summary, counts: list[dict], teams: list[Team], text, url_name: str, *, by_team=True
+):
     """A section of a line per team, most first: `counts` holds {"team": id, "n": count, …}
     per team, `text(team, row)` words a line and `summary(total)` the sentence above."""
     if not counts:
         return None
     by_pk = {team.pk: team for team in teams}
     counts.sort(key=lambda row: (-row["n"], by_pk[row["team"]].name))
-    rows = [Row(text(by_pk[row["team"]], row), mail.link(url_name, row["team"])) for row in counts]
+    rows = [
+        Row(
+            text(by_pk[row["team"]], row),
+            mail.link(url_name, row["team"]) if by_team else mail.link(url_name),
+        )
+        for row in counts
+    ]
     total = sum(row["n"] for row in counts)
     return Section(key, title, summary(total), rows[:MOST_ROWS], max(0, len(rows) - MOST_ROWS))
 
@@ -157,6 +167,54 @@ def factors_to_agree(user: User, teams: list[Team], *, since: datetime, today: d
     )
 
 
+def transfers_waiting(user: User, teams: list[Team], *, since: datetime, today: date):
+    """Transfers into the teams that wait for a manager's answer (managers: they decide)."""
+    if not user.is_manager:
+        return None
+    counts = list(
+        Transfer.objects.filter(to_team__in=teams, status="pending")
+        .values(team=F("to_team"))
+        .annotate(n=Count("pk"), since=Min("requested_at"))
+        .order_by()
+    )
+
+    def text(team, row):
+        oldest = _plural((today - row["since"].date()).days, "day")
+        return (
+            f"{team.name}: {_plural(row['n'], 'transfer')} to answer, the oldest asked {oldest} ago"
+        )
+
+    return _per_team(
+        "transfers",
+        "Transfers waiting for your answer",
+        lambda total: f"{_plural(total, 'transfer')} into your teams to accept or decline.",
+        counts,
+        teams,
+        text,
+        "transfers",
+        by_team=False,
+    )
+
+
+def supervision_due(user: User, teams: list[Team], *, since: datetime, today: date):
+    """Workers whose supervision is overdue, per team (managers: they supervise)."""
+    if not user.is_manager:
+        return None
+    late = supervision_overdue(Worker.objects.in_post(today).filter(team__in=teams), today)
+    per_team: dict[int, int] = {}
+    for team_id, _ in late.values():
+        per_team[team_id] = per_team.get(team_id, 0) + 1
+    return _per_team(
+        "supervision",
+        "Supervision overdue",
+        lambda total: f"{_plural(total, 'worker')} whose supervision is overdue.",
+        [{"team": team_id, "n": n} for team_id, n in per_team.items()],
+        teams,
+        lambda team, row: f"{team.name}: {_plural(row['n'], 'worker')} to supervise",
+        "supervision_team",
+    )
+
+
 def flags_still_open(user: User, teams: list[Team], *, since: datetime, today: date):
     """Every open flag, per team."""
     counts = list(Flag.objects.open().filter(team__in=teams).values("team").annotate(n=Count("pk")))
@@ -177,5 +235,7 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     waiting_for_allocation,
     visits_overdue,
     factors_to_agree,
+    transfers_waiting,
+    supervision_due,
     flags_still_open,
 )

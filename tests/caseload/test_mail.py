@@ -88,6 +88,29 @@ def test_a_managers_digest_has_a_section_for_each_thing_waiting_for_them(busy_te
     assert found["factors"].summary == "1 case whose weighting a worker proposed."
 
 
+def test_a_managers_digest_lists_transfers_to_answer_and_supervision_overdue(
+    team, other_team, manager, outsider_manager
+):
+    from caseload.transfers.models import Transfer
+
+    today = timezone.localdate()
+    WorkerFactory(team=team, name="Due Today", start_date=today - timedelta(weeks=4))
+    WorkerFactory(team=team, name="Overdue", start_date=today - timedelta(weeks=4, days=1))
+    Transfer.objects.create(
+        from_team=other_team, to_team=team, reason="moved_area", requested_by=outsider_manager
+    )
+    found = {s.key: s for s in digest_sections(manager)}
+    assert found["transfers"].rows[0].text == (
+        f"{team.name}: 1 transfer to answer, the oldest asked 0 days ago"
+    )
+    assert found["transfers"].rows[0].url == f"{SITE}/transfers/"
+    assert found["supervision"].rows[0].text == f"{team.name}: 1 worker to supervise"
+    assert found["supervision"].rows[0].url == f"{SITE}/supervision/teams/{team.pk}/"
+    assert list(found).index("transfers") < list(found).index("supervision")
+    elsewhere = {s.key for s in digest_sections(outsider_manager)}
+    assert not {"transfers", "supervision"} & elsewhere  # they asked; this team answers
+
+
 def test_the_digest_goes_as_text_and_html_to_those_who_asked_and_names_no_person_supported(
     busy_team, manager, outsider_manager
 ):
@@ -163,7 +186,7 @@ def test_the_digest_costs_the_same_queries_for_one_team_or_many(
             CaseFactory(team=team)
 
     teams(1)
-    with django_assert_max_num_queries(9) as one:
+    with django_assert_max_num_queries(11) as one:
         digest_sections(manager)
     teams(6)
     with django_assert_max_num_queries(len(one.captured_queries)):
