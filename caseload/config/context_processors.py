@@ -2,6 +2,7 @@
 
 from caseload.core.choices import AccessRole
 from caseload.core.models import Notification
+from security.two_factor import is_verified, two_factor_required
 
 _NAV = {
     AccessRole.CASEWORKER: [("My caseload", "my_caseload"), ("People", "participant_list")],
@@ -40,6 +41,9 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
+    if not is_verified(request) and two_factor_required(user):
+        # Before the second step nothing of the app is theirs yet: no links, no counts.
+        return {"nav_links": [], "two_factor_pending": True}
     role = AccessRole.ADMINISTRATOR if user.is_superuser else user.role
     links = list(_NAV.get(role, _NAV[AccessRole.CASEWORKER]))
     unseen = 0

@@ -56,6 +56,16 @@ def test_enrolling_shows_a_key_and_a_qr_code_and_a_right_code_turns_it_on(
     assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_ENROLLED, user=director)
 
 
+def test_before_the_second_step_the_page_offers_no_links_into_the_app(
+    two_factor_on, client_for, director
+):
+    html = client_for(director).get(reverse("two_factor")).content.decode()
+    assert reverse("organisation") not in html and reverse("password_change") not in html
+    assert reverse("notifications") not in html
+    assert "Sign out" in html
+    assert "> new</span>" not in html  # nor the count of unseen notifications
+
+
 def test_a_wrong_code_is_refused_and_recorded(two_factor_on, client_for, administrator):
     device = TOTPDevice.objects.create(user=administrator, name="phone", confirmed=True)
     client = client_for(administrator)
