@@ -89,7 +89,7 @@ def outcomes(teams, on: date) -> Outcomes:
         (
             reference[case_id],
             Stage(stage_of[case_id]).label if stage_of[case_id] else "",
-            day.isoformat(),
+            day,
             *(values.get(d) for d in Domain.values),
         )
         for (case_id, day), values in ordered

@@ -14,6 +14,7 @@ from caseload.core.access import DIRECTORS_AND_ADMINS, MANAGERS_AND_ABOVE, role_
 from caseload.core.choices import CaseType
 from caseload.core.forms import add_service_errors
 from caseload.core.models import Service, Team
+from caseload.core.spreadsheet import Column, Table
 from reports import charts, exports
 from security.audit import audit_record, audit_view
 from security.choices import AuditAction
@@ -124,7 +125,12 @@ def review_create(request, case_pk: int) -> HttpResponse:
     )
 
 
-EXPORT_HEADER = ["case", "stage_now", "reviewed_on", *Domain.values]
+EXPORT_COLUMNS = [
+    Column("case", "Case"),
+    Column("stage_now", "Stage now"),
+    Column("reviewed_on", "Reviewed on", "date"),
+    *(Column(domain.value, domain.label, "count") for domain in Domain),
+]
 
 
 def _page(request, name: str, kind: str, pk: int, teams) -> HttpResponse:
@@ -135,9 +141,15 @@ def _page(request, name: str, kind: str, pk: int, teams) -> HttpResponse:
         if fmt not in exports.FORMATS:
             raise Http404("Unknown format")
         audit_record(request=request, action=AuditAction.EXPORT, detail=f"outcomes for {kind} {pk}")
-        return exports.download(
-            EXPORT_HEADER, result.rows, filename=f"outcomes-{kind}-{pk}-{today}", fmt=fmt
+        table = Table(
+            title="Outcome reviews, one row per review (ratings 1 to 5, higher is better)",
+            scope=name,
+            on=today,
+            columns=EXPORT_COLUMNS,
+            rows=result.rows,
+            sheet_name="Outcomes",
         )
+        return exports.download(table, filename=f"outcomes-{kind}-{pk}-{today}", fmt=fmt)
     overall = [
         (month.strftime("%b %Y"), _mean([v for v in averages.values() if v is not None]))
         for month, averages, _ in result.months

@@ -103,7 +103,10 @@ def test_a_director_drills_from_the_organisation_to_a_team(open_browser):
     ui.login("director")
     ui.expect_heading("Northshire County Council")
     ui.expect_text("Vacant FTE")
-    team = ui.page.locator("main table tbody th a").nth(2).inner_text()
+    service = ui.page.locator("main table tbody th a").first.inner_text()  # the services table
+    ui.click_link(service)
+    ui.expect_heading(f"Teams in {service}", level=2)
+    team = ui.page.locator("main table.table-staffing tbody th a").nth(1).inner_text()
 
     ui.click_link(team)
     ui.expect_heading(team)
