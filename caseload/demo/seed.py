@@ -312,6 +312,10 @@ def seed(*, size: str = "small", seed: int = 1, today: date | None = None) -> Se
     )
     counts["assessments"] = seed_assessments(rng=rng, organisation=organisation, today=today)
     _escalations(teams, today)
+    # The check-ins below work loads out on past days across the whole organisation: plan those
+    # queries on the rows just written, not on the empty tables (at national size the stale
+    # plan ran past the statement timeout).
+    bulk.statistics_refresh()
     counts["checkins"] = seed_checkins(rng=rng, organisation=organisation, today=today)
     counts["supervisions"] = seed_supervision(rng=rng, organisation=organisation, today=today)
     counts["expected_ends"] = seed_forecast(
