@@ -112,14 +112,16 @@ def overdue_visit_counts(teams, organisation_id, on: date) -> dict[int, int]:
 
 def _staff(teams: list[Team], organisation_id, on: date):
     """Workers in post on the date, and anyone else still holding a case then, with loads."""
-    held_by = Allocation.objects.held_on(on).values("worker_id")
+    team_ids = [team.pk for team in teams]
+    # Only these teams' workers' allocations: unfiltered, the "still holding a case" test read
+    # every allocation in the organisation (0.3 s for one team's dashboard at national size).
+    held_by = Allocation.objects.held_on(on).filter(worker__team_id__in=team_ids)
     workers = list(
-        Worker.objects.filter(team__in=teams)
-        .filter(in_post_on(on) | Q(pk__in=held_by))
+        Worker.objects.filter(team_id__in=team_ids)
+        .filter(in_post_on(on) | Q(pk__in=held_by.values("worker_id")))
         .annotate(is_in_post=ExpressionWrapper(in_post_on(on), output_field=BooleanField()))
         .order_by("pk")
     )
-    team_ids = [team.pk for team in teams]
     loads = worker_loads(workers, organisation_id, on, team_ids=team_ids)
     answers = latest_answer_by_worker(team_ids, on)
     supervision = statuses_for_teams(team_ids, on)
