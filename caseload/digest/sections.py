@@ -172,7 +172,8 @@ def transfers_waiting(user: User, teams: list[Team], *, since: datetime, today: 
     if not user.is_manager:
         return None
     counts = list(
-        Transfer.objects.filter(to_team__in=teams, status="pending")
+        Transfer.objects.pending()
+        .filter(to_team__in=teams)
         .values(team=F("to_team"))
         .annotate(n=Count("pk"), since=Min("requested_at"))
         .order_by()
