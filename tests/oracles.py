@@ -332,3 +332,19 @@ def supervision_conditions(team: Team) -> list[Condition]:
                 )
             )
     return conditions
+
+
+def team_cases_needing_attention_case_by_case(team: Team) -> set[int]:
+    """The team's open cases whose weight, worked out case by case, is not settled: no factors,
+    awaiting agreement, needing review or stale (the team page's list, before the database
+    picked them)."""
+    cases = list(Case.objects.open().filter(team=team))
+    weights = case_weights(cases, team.service.organisation_id)
+    return {
+        case.pk
+        for case in cases
+        if (w := weights[case.pk]).awaiting_agreement
+        or w.needs_review
+        or w.stale
+        or w.status == "none"
+    }

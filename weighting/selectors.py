@@ -6,9 +6,10 @@ cases or workers, and hands plain data to the pure rules in `scoring.py`.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from caseload.core.access import manages_team
@@ -61,11 +62,22 @@ def scheme_in_force(
 
 
 def with_factors(scheme: WeightingScheme) -> WeightingScheme:
-    """Attach factors and their options to a scheme (two queries)."""
-    scheme.factor_list = list(
-        Factor.objects.filter(scheme=scheme).prefetch_related("options").order_by("order")
-    )
+    """Attach factors and their options to a scheme (two queries the first time this process
+    reads the version, none after: see `_factors_of`)."""
+    scheme.factor_list = _factors_of(scheme.pk, scheme.created_at)
     return scheme
+
+
+@lru_cache(maxsize=64)
+def _factors_of(scheme_pk: int, created_at) -> list[Factor]:
+    """A version's factors with their options, read once per process. A version never changes
+    once saved (`services.scheme_version_create` writes it whole in one transaction; a change
+    of points is a new version), so what was read stays true; the creation time in the key
+    keeps a database that reuses ids (SQLite after a rollback) from being served another
+    version's factors. Callers only read the list."""
+    return list(
+        Factor.objects.filter(scheme_id=scheme_pk).prefetch_related("options").order_by("order")
+    )
 
 
 def points_table(scheme: WeightingScheme) -> dict[tuple[str, str], int]:
@@ -277,28 +289,35 @@ def weight_under_versions(
     return rows if len(rows) > 1 else []
 
 
-def team_cases_needing_attention(team: Team) -> list[Case]:
-    """The team's open cases whose factors await agreement, need review or are stale, each
-    with `weight` and `current` (holder); oldest proposal first."""
-    cases = list(Case.objects.open().filter(team=team).select_related("participant"))
-    weights = case_weights(cases, team.service.organisation_id)
-    flagged = [
-        case
-        for case in cases
-        if (w := weights[case.pk]).awaiting_agreement
-        or w.needs_review
-        or w.stale
-        or w.status == "none"
-    ]
-    holders = current_allocations([c.pk for c in flagged])
-    for case in flagged:
+def team_cases_needing_attention(team: Team, *, today: date | None = None) -> list[Case]:
+    """The team's open cases whose factors are not settled today, each with `weight` and
+    `current` (holder); those needing review first, then the oldest proposal.
+
+    Settled: the assessment in force today was agreed (or amended) by today, needs no review
+    and was agreed within `stale_after()`; anything else (no factors, awaiting agreement,
+    review, stale) needs attention. The database picks the cases, so only they are weighed."""
+    today = today or timezone.localdate()
+    end = end_of_day(today)
+    settled = (
+        CaseAssessment.objects.current()
+        .filter(case_id=OuterRef("pk"), needs_review=False)
+        .filter(agreed_at__lt=end, agreed_at__gte=end - stale_after())
+        .exclude(status=AssessmentStatus.PROPOSED)
+    )
+    cases = list(
+        Case.objects.open().filter(team=team).filter(~Exists(settled)).select_related("participant")
+    )
+    weights = case_weights(cases, team.service.organisation_id, today)
+    holders = current_allocations([c.pk for c in cases])
+    for case in cases:
         case.weight = weights[case.pk]
         case.current = holders.get(case.pk)
     return sorted(
-        flagged,
+        cases,
         key=lambda c: (
             not c.weight.needs_review,
             c.weight.assessment.proposed_at if c.weight.assessment else timezone.now(),
+            c.pk,
         ),
     )
 

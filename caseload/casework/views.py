@@ -109,18 +109,22 @@ def organisation(request) -> HttpResponse:
     """Services and their teams for a director or administrator: the organisation's and each
     service's figures (every team added up), then the teams a page at a time (`TEAMS_PER_PAGE`),
     grouped by service, or one service's (`?service=`), so a national organisation's thousands
-    of teams cost the same page as a council's hundred."""
-    teams = _with_vacancies(selectors.teams_with_staffing(request.user))
-    by_service: dict = {}
-    for team in teams:
-        by_service.setdefault(team.service, []).append(team)
-    summaries = [(service, len(rows), _totals(rows)) for service, rows in by_service.items()]
-    chosen = next((s for s in by_service if str(s.pk) == request.GET.get("service", "")), None)
-    listed = by_service[chosen] if chosen else teams
-    page = Paginator(listed, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    of teams cost the same page as a council's hundred: only the page's teams are read whole."""
+    summaries = selectors.service_staffing(request.user)
+    chosen = next((s for s, _, _ in summaries if str(s.pk) == request.GET.get("service", "")), None)
+    listed = Team.objects.visible_to(request.user).order_by("service__name", "name")
+    if chosen:
+        listed = listed.filter(service=chosen)
+    team_count = sum(count for _, count, _ in summaries)
+    paginator = Paginator(listed.values_list("pk", flat=True), TEAMS_PER_PAGE)
+    # Known from the summaries: no counting query over the teams.
+    paginator.count = next(n for s, n, _ in summaries if s == chosen) if chosen else team_count
+    page = paginator.get_page(request.GET.get("page"))
+    # Only the page's teams are added up from their workers.
+    teams = selectors.teams_with_staffing(request.user).filter(pk__in=list(page))
     totals_of = {service.pk: totals for service, _, totals in summaries}
     groups: dict = {}
-    for team in page:
+    for team in _with_vacancies(teams):
         groups.setdefault(team.service, []).append(team)
     return render(
         request,
@@ -130,8 +134,11 @@ def organisation(request) -> HttpResponse:
             "services": [
                 (service, rows, totals_of[service.pk]) for service, rows in groups.items()
             ],
-            "totals": _totals(teams),
-            "team_count": len(teams),
+            "totals": {
+                "headcount": sum(t["headcount"] for _, _, t in summaries),
+                "staffing": added_up(t["staffing"] for _, _, t in summaries),
+            },
+            "team_count": team_count,
             "chosen": chosen,
             "page": page,
             "query": f"service={chosen.pk}" if chosen else "",

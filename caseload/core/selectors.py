@@ -10,25 +10,31 @@ from django.utils import timezone
 from .access import manages_team
 from .dates import in_post_on
 from .models import Allocation, Case, Service, Team, Worker
-from .staffing import Staffing, team_staffing
+from .staffing import Staffing, added_up, team_staffing
+
+
+def _staffing_sums(on, prefix: str = "") -> dict:
+    """Headcount, FTE in post and agency FTE of the workers in post on the day, as aggregates
+    over workers (`prefix` "workers__" when aggregating from teams)."""
+    in_post = in_post_on(on, prefix)
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
+    return {
+        "headcount": Count(f"{prefix}id" if prefix else "id", filter=in_post),
+        "fte_in_post": Coalesce(Sum(f"{prefix}fte", filter=in_post), zero),
+        "agency_fte": Coalesce(
+            Sum(f"{prefix}fte", filter=in_post & Q(**{f"{prefix}agency": True})), zero
+        ),
+    }
 
 
 def teams_with_staffing(user, *, on=None) -> QuerySet[Team]:
     """Teams the user may see, each annotated with headcount, FTE in post (permanent and
     agency) and vacant FTE against the establishment. One query whatever the size."""
     on = on or timezone.localdate()
-    in_post = in_post_on(on, "workers__")
-    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
     return (
         Team.objects.visible_to(user)
         .select_related("service")
-        .annotate(
-            headcount=Count("workers", filter=in_post),
-            fte_in_post=Coalesce(Sum("workers__fte", filter=in_post), zero),
-            agency_fte=Coalesce(
-                Sum("workers__fte", filter=in_post & Q(workers__agency=True)), zero
-            ),
-        )
+        .annotate(**_staffing_sums(on, "workers__"))
         .order_by("service__name", "name")
     )
 
@@ -38,6 +44,47 @@ def staffing_of(team: Team) -> Staffing:
     return team_staffing(
         establishment=team.establishment_fte, in_post=team.fte_in_post, agency=team.agency_fte
     )
+
+
+def service_staffing(user, *, on=None) -> list[tuple[Service, int, dict]]:
+    """Each service the user may see, with its number of teams and its teams' staffing added
+    up: (service, teams, {"headcount", "staffing"}), by service name. Three queries (the
+    teams, their workers added up by team, the services) and no team built as an object, so a
+    national organisation's thousands of teams cost little; vacancies are worked out team by
+    team (`team_staffing`) before being added up."""
+    on = on or timezone.localdate()
+    visible = Team.objects.visible_to(user).order_by()
+    sums = {
+        team_id: (headcount, in_post, agency)
+        for team_id, headcount, in_post, agency in Worker.objects.filter(
+            team__in=visible.values("pk")
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(**_staffing_sums(on))
+        .values_list("team_id", "headcount", "fte_in_post", "agency_fte")
+    }
+    nobody = (0, Decimal("0"), Decimal("0"))
+    gathered: dict[int, list] = {}
+    for team_id, service_id, establishment in visible.values_list(
+        "pk", "service_id", "establishment_fte"
+    ):
+        headcount, in_post, agency = sums.get(team_id, nobody)
+        gathered.setdefault(service_id, []).append(
+            (headcount, team_staffing(establishment=establishment, in_post=in_post, agency=agency))
+        )
+    services = Service.objects.filter(pk__in=list(gathered)).order_by("name", "pk")
+    return [
+        (
+            service,
+            len(teams := gathered[service.pk]),
+            {
+                "headcount": sum(headcount for headcount, _ in teams),
+                "staffing": added_up(staffing for _, staffing in teams),
+            },
+        )
+        for service in services
+    ]
 
 
 def team_members(team: Team, *, on=None) -> QuerySet[Worker]:

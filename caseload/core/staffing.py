@@ -52,5 +52,14 @@ def team_staffing(*, establishment: Decimal, in_post: Decimal, agency: Decimal) 
 
 
 def added_up(teams: Iterable[Staffing]) -> Staffing:
-    """Several teams' staffing added up (a service, the organisation)."""
-    return sum(teams, NONE)
+    """Several teams' staffing added up (a service, the organisation), figure by figure."""
+    rows = list(teams)
+    if not rows:
+        return NONE
+    return Staffing(
+        sum((r.establishment for r in rows), ZERO),
+        sum((r.in_post for r in rows), ZERO),
+        sum((r.agency for r in rows), ZERO),
+        sum((r.vacant for r in rows), ZERO),
+        sum((r.covered_by_agency for r in rows), ZERO),
+    )
