@@ -110,18 +110,16 @@ def organisation(request) -> HttpResponse:
     service's figures (every team added up), then the teams a page at a time (`TEAMS_PER_PAGE`),
     grouped by service, or one service's (`?service=`), so a national organisation's thousands
     of teams cost the same page as a council's hundred: only the page's teams are read whole."""
-    summaries = selectors.service_staffing(request.user)
+    overview = selectors.staffing_overview(request.user)
+    summaries = overview.services
     chosen = next((s for s, _, _ in summaries if str(s.pk) == request.GET.get("service", "")), None)
-    listed = Team.objects.visible_to(request.user).order_by("service__name", "name")
-    if chosen:
-        listed = listed.filter(service=chosen)
-    team_count = sum(count for _, count, _ in summaries)
-    paginator = Paginator(listed.values_list("pk", flat=True), TEAMS_PER_PAGE)
-    # Known from the summaries: no counting query over the teams.
-    paginator.count = next(n for s, n, _ in summaries if s == chosen) if chosen else team_count
-    page = paginator.get_page(request.GET.get("page"))
-    # Only the page's teams are added up from their workers.
-    teams = selectors.teams_with_staffing(request.user).filter(pk__in=list(page))
+    page = Paginator(overview.team_ids_of(chosen), TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    # Only the page's teams are read whole and added up from their workers.
+    order = {pk: index for index, pk in enumerate(page)}
+    teams = sorted(
+        selectors.teams_with_staffing(request.user).filter(pk__in=list(page)),
+        key=lambda team: order[team.pk],
+    )
     totals_of = {service.pk: totals for service, _, totals in summaries}
     groups: dict = {}
     for team in _with_vacancies(teams):
@@ -138,7 +136,7 @@ def organisation(request) -> HttpResponse:
                 "headcount": sum(t["headcount"] for _, _, t in summaries),
                 "staffing": added_up(t["staffing"] for _, _, t in summaries),
             },
-            "team_count": team_count,
+            "team_count": len(overview.team_ids),
             "chosen": chosen,
             "page": page,
             "query": f"service={chosen.pk}" if chosen else "",

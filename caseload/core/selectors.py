@@ -1,5 +1,6 @@
 """Read paths for the organisation: every query takes the user and stays within their scope."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
@@ -46,14 +47,28 @@ def staffing_of(team: Team) -> Staffing:
     )
 
 
-def service_staffing(user, *, on=None) -> list[tuple[Service, int, dict]]:
+@dataclass(frozen=True)
+class StaffingOverview:
+    """The services a user may see with their teams' staffing added up, and every team's id in
+    the order the organisation page lists them (by service name, then team name)."""
+
+    services: list[tuple[Service, int, dict]]  # (service, teams, {"headcount", "staffing"})
+    team_ids: list[tuple[int, int]]  # (team id, service id)
+
+    def team_ids_of(self, service: Service | None) -> list[int]:
+        return [
+            pk for pk, service_id in self.team_ids if service is None or service_id == service.pk
+        ]
+
+
+def staffing_overview(user, *, on=None) -> StaffingOverview:
     """Each service the user may see, with its number of teams and its teams' staffing added
-    up: (service, teams, {"headcount", "staffing"}), by service name. Three queries (the
-    teams, their workers added up by team, the services) and no team built as an object, so a
-    national organisation's thousands of teams cost little; vacancies are worked out team by
-    team (`team_staffing`) before being added up."""
+    up, by service name. Three queries (the teams, their workers added up by team, the
+    services) and no team built as an object, so a national organisation's thousands of teams
+    cost little; vacancies are worked out team by team (`team_staffing`) before being added
+    up."""
     on = on or timezone.localdate()
-    visible = Team.objects.visible_to(user).order_by()
+    visible = Team.objects.visible_to(user)
     sums = {
         team_id: (headcount, in_post, agency)
         for team_id, headcount, in_post, agency in Worker.objects.filter(
@@ -66,25 +81,30 @@ def service_staffing(user, *, on=None) -> list[tuple[Service, int, dict]]:
     }
     nobody = (0, Decimal("0"), Decimal("0"))
     gathered: dict[int, list] = {}
-    for team_id, service_id, establishment in visible.values_list(
+    team_ids = []
+    for team_id, service_id, establishment in visible.order_by("service__name", "name").values_list(
         "pk", "service_id", "establishment_fte"
     ):
+        team_ids.append((team_id, service_id))
         headcount, in_post, agency = sums.get(team_id, nobody)
         gathered.setdefault(service_id, []).append(
             (headcount, team_staffing(establishment=establishment, in_post=in_post, agency=agency))
         )
     services = Service.objects.filter(pk__in=list(gathered)).order_by("name", "pk")
-    return [
-        (
-            service,
-            len(teams := gathered[service.pk]),
-            {
-                "headcount": sum(headcount for headcount, _ in teams),
-                "staffing": added_up(staffing for _, staffing in teams),
-            },
-        )
-        for service in services
-    ]
+    return StaffingOverview(
+        services=[
+            (
+                service,
+                len(teams := gathered[service.pk]),
+                {
+                    "headcount": sum(headcount for headcount, _ in teams),
+                    "staffing": added_up(staffing for _, staffing in teams),
+                },
+            )
+            for service in services
+        ],
+        team_ids=team_ids,
+    )
 
 
 def team_members(team: Team, *, on=None) -> QuerySet[Worker]:
