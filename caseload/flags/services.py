@@ -112,10 +112,16 @@ def _create(flags: list[Flag]) -> list[Flag]:
     return created
 
 
+NOTIFY_SLICE = 500  # flags whose worker and case are read in one query
+
+
 def _notify(flags: list[Flag]) -> None:
     if not flags:
         return
-    prefetch_related_objects(flags, "worker", "case")
+    # In slices: SQLite refuses one query naming hundreds of thousands of ids (the first
+    # recompute after a national import opens that many flags).
+    for start in range(0, len(flags), NOTIFY_SLICE):
+        prefetch_related_objects(flags[start : start + NOTIFY_SLICE], "worker", "case")
     by_team: dict[int, list[Flag]] = defaultdict(list)
     for flag in flags:
         by_team[flag.team_id].append(flag)
