@@ -176,10 +176,12 @@ def candidates_for(
     siblings = _siblings_holders(case)
     excluded = excluded_worker_ids([case])
     recent = recent_allocations(workers)
-    previous = set(
-        case.allocations.filter(ended_on__isnull=False).values_list("worker_id", flat=True)
-    )
-    current = case.allocations.current().values_list("worker_id", flat=True).first()
+    # The case's allocations, as `case_for_user` has already read them, or read here.
+    history = getattr(case, "allocation_history", None)
+    if history is None:
+        history = list(case.allocations.only("worker_id", "ended_on"))
+    previous = {a.worker_id for a in history if a.ended_on is not None}
+    current = next((a.worker_id for a in history if a.ended_on is None), None)
     candidates = []
     for worker in workers:
         if worker.pk == current:

@@ -44,7 +44,8 @@ def case_allocate(request, pk: int) -> HttpResponse:
     """Every worker in the team (and, on request, the service) with their load now and after
     this case, sorted by fit; allocate, overriding with a reason where needed."""
     case = case_for_user(request.user, pk)
-    _managed_team(request.user, case.team_id)
+    if not manages_team(request.user, case.team_id):
+        raise PermissionDenied("Only the team's manager can allocate its work.")
     if not case.is_open:
         raise PermissionDenied("A closed case cannot be allocated.")
     audit_view(request, case)

@@ -1,11 +1,13 @@
 """Read paths for the casework pages that bring several apps together: a worker's own
 caseload with each case's visit status."""
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from caseload.core.history import HistoryRow, history_rows
-from caseload.core.models import Case, Worker
-from caseload.core.selectors import current_allocations
+from caseload.core.models import Case, Flag, Team, Worker
+from caseload.core.selectors import current_allocations, staffing_of, teams_with_staffing
 from caseload.transfers.selectors import case_transfer_history
 from participants.selectors import sort_by_due, with_visit_status
 from weighting import loads
@@ -109,3 +111,25 @@ def _factor_changes(before: list, after: list, labels: dict) -> list[tuple[str, 
         (factor_label[f], ", ".join(old.get(f, [])) or "—", ", ".join(new.get(f, [])) or "—")
         for f in sorted(changed, key=lambda f: factor_label[f])
     ]
+
+
+def _per_team(rows) -> Coalesce:
+    """How many of `rows` belong to the outer team, as a subquery (0 when none)."""
+    counted = (
+        rows.filter(team=OuterRef("pk")).order_by().values("team").annotate(n=Count("pk"))
+    ).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def team_for_page(user, pk: int) -> Team:
+    """A team the user may see, with its staffing (`staffing`, `headcount`), the size of its
+    queue (`queue_size`) and its open flags (`open_flags`), in one query."""
+    team = get_object_or_404(
+        teams_with_staffing(user).annotate(
+            queue_size=_per_team(Case.objects.in_queue()),
+            open_flags=_per_team(Flag.objects.open()),
+        ),
+        pk=pk,
+    )
+    team.staffing = staffing_of(team)
+    return team

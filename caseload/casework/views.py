@@ -30,7 +30,13 @@ from weighting import selectors as weighting
 
 from . import services
 from .forms import CaseCloseForm, CaseCreateForm, CaseUpdateForm, WorkerUpdateForm
-from .selectors import can_see_caseload, case_changes, worker_caseload, worker_for_user
+from .selectors import (
+    can_see_caseload,
+    case_changes,
+    team_for_page,
+    worker_caseload,
+    worker_for_user,
+)
 from .selectors import my_caseload as my_caseload_cases
 
 TEAMS_PER_PAGE = 50  # the organisation page's teams, a page at a time
@@ -79,8 +85,7 @@ def team_list(request) -> HttpResponse:
 @role_required(*MANAGERS_AND_ABOVE)
 def team_detail(request, pk: int) -> HttpResponse:
     """One team: its members with role, FTE and agency; establishment and vacancies."""
-    team = get_object_or_404(selectors.teams_with_staffing(request.user), pk=pk)
-    team.staffing = selectors.staffing_of(team)
+    team = team_for_page(request.user, pk)
     rows, totals = loads.team_loads(team)
     return render(
         request,
@@ -90,9 +95,9 @@ def team_detail(request, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "attention": weighting.team_cases_needing_attention(team),
-            "queue_size": team.cases.in_queue().count(),
+            "queue_size": team.queue_size,
             "can_allocate": manages_team(request.user, team.pk),
-            "open_flags": team.flags.open().count(),
+            "open_flags": team.open_flags,
             "transfers": transfers.pending_for_team(team),
             "coming_reductions": (
                 weighting.reductions_changing(team)
