@@ -194,6 +194,11 @@ def run(scale: float, folder: Path, report) -> dict:
     generated = time.perf_counter() - started
     report(f"wrote {rows:,} rows in {generated:.1f}s to {folder}")
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        # A file, as the embedded default keeps its data (a test database would be in memory).
+        test_file = Path(f"{old_name}.import-bench")
+        test_file.unlink(missing_ok=True)
+        connection.settings_dict["TEST"]["NAME"] = str(test_file)
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         from weighting.defaults import ensure_defaults

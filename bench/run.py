@@ -165,7 +165,9 @@ def _cpu_model() -> str:
 # --- Import (another branch's bench/import_bench.py) -------------------------------------------
 
 
-def import_bench() -> dict:
+def import_bench(engine: str = "postgresql") -> dict:
+    """The national import (`bench/import_bench.py`) on PostgreSQL, or with `engine="sqlite"`
+    on the embedded default: a SQLite file, no Redis, tasks run at once."""
     script = BENCH / "import_bench.py"
     if not script.exists():
         return {
@@ -177,11 +179,15 @@ def import_bench() -> dict:
     scale = os.environ.get("BENCH_IMPORT_SCALE", "1")  # 1 = 25,000 workers, 400,000 cases
     # The import bench makes and drops test_<name>; a run cut short leaves it behind.
     admin_sql(f'DROP DATABASE IF EXISTS "test_{database("import")}" WITH (FORCE)')
+    env = app_env("import")
+    if engine == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{DATA / 'import-embedded.sqlite3'}"
+        env.pop("REDIS_URL", None)
     try:
         result = subprocess.run(
             [PYTHON, str(script), "--scale", scale, "--json"],
             cwd=ROOT,
-            env=app_env("import"),
+            env=env,
             capture_output=True,
             text=True,
             timeout=IMPORT_TIMEOUT,
@@ -437,6 +443,9 @@ def targets(results: dict) -> dict:
     for key in ("import_national_s", "first_recompute_s"):
         if results.get(key) is not None:
             checks[f"{key} < {TARGETS[key]:.0f}"] = _check(results[key], TARGETS[key])
+        embedded = key.replace("_s", "_sqlite_s")
+        if results.get(embedded) is not None:
+            checks[f"{embedded} < {TARGETS[key]:.0f}"] = _check(results[embedded], TARGETS[key])
     memory = results.get("worker_memory") or {}
     if "peak_rss_mb" in memory:
         checks["worker RSS < 500 MB"] = _check(memory["peak_rss_mb"], TARGETS["worker_rss_mb"])
@@ -503,6 +512,11 @@ def print_table(results: dict) -> None:
         f"import: {results.get('import_rows_per_s')} rows/s, peak RSS {results.get('peak_rss_mb')}"
         f" MB {results.get('import', {}).get('note', '')}"
     )
+    embedded = results.get("import_sqlite", {})
+    print(
+        f"import on the embedded default: {results.get('import_national_sqlite_s')} s "
+        f"(first recompute {results.get('first_recompute_sqlite_s')} s) {embedded.get('note', '')}"
+    )
     print("\ntargets:")
     for name, check in results["targets"].items():
         print(f"  [{'met' if check['met'] else 'NOT met':>7}] {name}: {check['value']}")
@@ -528,6 +542,7 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-worker", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-sqlite-import", action="store_true")
     args = parser.parse_args()
     sizes = args.sizes.split(",")
     DATA.mkdir(exist_ok=True)
@@ -585,6 +600,14 @@ def main() -> None:
     results["import_national_s"] = detail.get("import_national_s")
     results["first_recompute_s"] = detail.get("first_recompute_s")
     results["peak_rss_mb"] = results["import"].get("peak_rss_mb")
+    print("import on the embedded default (SQLite)", flush=True)
+    if args.skip_import or args.skip_sqlite_import:
+        results["import_sqlite"] = {"note": "skipped"}
+    else:
+        results["import_sqlite"] = guarded(import_bench, "sqlite")
+    detail = results["import_sqlite"].get("detail") or {}
+    results["import_national_sqlite_s"] = detail.get("import_national_s")
+    results["first_recompute_sqlite_s"] = detail.get("first_recompute_s")
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = targets(results)
