@@ -6,8 +6,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from caseload.core.history import HistoryRow, history_rows
-from caseload.core.models import Case, Flag, Team, Worker
-from caseload.core.selectors import current_allocations, staffing_of, teams_with_staffing
+from caseload.core.models import Allocation, Case, Flag, Team, Worker
+from caseload.core.selectors import staffing_of, teams_with_staffing
 from caseload.transfers.selectors import case_transfer_history
 from participants.selectors import sort_by_due, with_visit_status
 from weighting import loads
@@ -18,15 +18,16 @@ def my_caseload(user, *, sort: str = "") -> list[Case]:
     """The open cases the user holds, each with `current` (their allocation) and `visit`
     (last seen, next visit due, days overdue), by name or, with sort="due", soonest due first.
     A fixed number of queries whatever the caseload."""
-    cases = list(
-        Case.objects.open()
-        .filter(allocations__worker__user=user, allocations__ended_on__isnull=True)
-        .select_related("participant", "team")
-        .order_by("participant__family_name", "participant__given_name")
+    held = (
+        Allocation.objects.current()
+        .filter(worker__user=user, case__in=Case.objects.open())
+        .select_related("case__participant", "case__team", "worker")
+        .order_by("case__participant__family_name", "case__participant__given_name")
     )
-    current = current_allocations([c.pk for c in cases])
-    for case in cases:
-        case.current = current.get(case.pk)
+    cases = []
+    for allocation in held:  # each case with the allocation it is held by, in one query
+        allocation.case.current = allocation
+        cases.append(allocation.case)
     with_visit_status(cases, organisation_id=user.organisation_id)
     return sort_by_due(cases) if sort == "due" else cases
 
