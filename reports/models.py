@@ -16,6 +16,13 @@ class ScopeSnapshot(models.Model):
     scope_name = models.CharField(max_length=200)
     figures = models.JSONField(default=dict)
     distribution = models.JSONField(default=list, help_text="Case holders' open case counts.")
+    # Null where not recorded: a team's row (its dashboard is live) and rows taken before.
+    checkins = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An organisation's or a service's answers to 'is my caseload manageable?' "
+        "month by month over the last 12 months.",
+    )
     taken_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,20 +10,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    FloatField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Concat, TruncMonth
 from django.utils import timezone
 
-from caseload.checkins.selectors import latest_answer_by_worker
+from caseload.checkins.selectors import MonthShares, latest_answer_by_worker
 from caseload.core.choices import AllocationReason, OverrideReason
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
@@ -47,6 +53,8 @@ class Scope:
     service: Service | None = None
     team: Team | None = None
     counts: list[int] = field(default_factory=list)  # case holders' open case counts
+    # Check-in answers month by month, as the snapshot recorded them (None: work them out).
+    checkins: list[MonthShares] | None = None
 
     def row(self) -> dict:
         """The report row: scope, scope_name and the figures, exactly as FIELDS names them."""
@@ -244,80 +252,214 @@ def organisation_report(
     )
 
 
-def _snapshot_scope(row, **extra) -> Scope:
+def scope_team_ids(organisation: Organisation, scope: Scope) -> QuerySet | list[int]:
+    """The ids of the teams a scope covers: the team, the service's or the organisation's
+    (a query the caller's query can run, not a list of 2,500 ids read from the report)."""
+    if scope.scope == "team":
+        return [scope.pk]
+    teams = _teams_of(organisation, scope.pk if scope.scope == "service" else None)
+    return teams.values_list("pk", flat=True)
+
+
+def monthly_snapshots(scope_key: str, on: date) -> list[tuple[date, dict]]:
+    """(day, figures) of the last daily snapshot in each month of the year before `on` (not
+    `on` itself), oldest first. One query: the database picks each month's last day, so only
+    those rows (and only their figures, not the case holders' counts, which at national size
+    are 25,000 numbers a day) leave it."""
+    since = on.replace(year=on.year - 1)
+    days = ScopeSnapshot.objects.filter(scope_key=scope_key, taken_on__gt=since, taken_on__lt=on)
+    last_days = (
+        days.annotate(month=TruncMonth("taken_on"))
+        .order_by()
+        .values("month")
+        .annotate(last=Max("taken_on"))
+        .values("last")
+    )
+    return list(
+        days.filter(taken_on__in=last_days).order_by("taken_on").values_list("taken_on", "figures")
+    )
+
+
+def _snapshot_scope(row, kind: str, service: Service | None = None) -> Scope:
+    """A scope from its snapshot row. A side-by-side row's case holders' counts are not read
+    (`_children` defers them): it is shown by its figures only."""
+    deferred = row.get_deferred_fields()
+    checkins = None if "checkins" in deferred else row.checkins
     return Scope(
-        scope=row.scope,
+        scope=kind,
         name=row.scope_name,
         pk=int(row.scope_key.split(":")[1]),
         figures={name: row.figures.get(name) for name in F.FIELDS},
-        counts=list(row.distribution),
-        **extra,
+        counts=[] if "distribution" in deferred else list(row.distribution),
+        service=service if kind != "organisation" else None,
+        checkins=None
+        if checkins is None
+        else [
+            MonthShares(**{**month, "month": date.fromisoformat(month["month"])})
+            for month in checkins
+        ],
     )
 
 
 def report_from_snapshot(
     organisation: Organisation, *, service: Service | None = None, max_age: timedelta
 ) -> Report | None:
-    """Today's figures as the scheduled snapshot left them, when it is recent enough; None when
-    there is none, it is older than `max_age`, or a team is missing from it (then the caller
-    works the figures out live). Only the organisation and service scopes: a team's dashboard
-    is always live. The organisation's figures show its services side by side, never its
-    teams, so its teams' rows are counted, not read: three queries for 25 teams or 2,500."""
-    today = timezone.localdate()
+    """Today's figures as the scheduled snapshot left them, every row of them (the downloads
+    and the evidence pack), when it is recent enough; None when there is none, it is older
+    than `max_age`, or a team is missing from it (then the caller works the figures out live).
+    The organisation's services, or one service and its teams; a team's dashboard is always
+    live. The dashboards read a page of rows instead (`dashboard_from_snapshot`)."""
     oldest = timezone.now() - max_age
-    snapshots = ScopeSnapshot.objects.filter(organisation=organisation, taken_on=today)
+    snapshots = _todays(organisation)
+    if not _snapshot_complete(organisation, service, snapshots, oldest):
+        return None
+    kind = "service" if service is None else "team"
+    children = _children(organisation, service, snapshots).order_by("scope_name", "pk")
+    rows = _top_rows(organisation, service, snapshots)
+    return _snapshot_report(
+        organisation, service, rows, [_snapshot_scope(row, kind, service) for row in children]
+    )
+
+
+@dataclass
+class SnapshotDashboard:
+    """A dashboard's figures from today's snapshot: its own (the organisation's, or a service's
+    in `report.services`), and one page of the services or teams side by side, filtered by
+    name and sorted by a figure in the database, with how many there are in all."""
+
+    report: Report
+    page: Page
+    total: int
+
+
+def dashboard_from_snapshot(
+    organisation: Organisation,
+    *,
+    service: Service | None = None,
+    max_age: timedelta,
+    query: str = "",
+    sort: str = "",
+    page: str | int | None = None,
+    per_page: int,
+) -> SnapshotDashboard | None:
+    """The organisation's (or a service's) dashboard from today's snapshot, when it is recent
+    and complete (None otherwise, as `report_from_snapshot`): its own row, and one page of its
+    services' (or teams') rows whose name contains `query`, in the order of `sort` (a figure in
+    FIELDS, "-" first for highest first; missing figures last; then by name). Five queries,
+    whatever the number of teams: only the rows on the page leave the database."""
+    oldest = timezone.now() - max_age
+    snapshots = _todays(organisation)
+    expected = _snapshot_complete(organisation, service, snapshots, oldest)
+    if not expected:
+        return None
+    kind = "service" if service is None else "team"
+    children = _children(organisation, service, snapshots)
+    if query:
+        children = children.filter(scope_name__icontains=query)
+    listing = Paginator(children.order_by(*_snapshot_order(sort)), per_page).get_page(page)
+    listing.object_list = [_snapshot_scope(row, kind, service) for row in listing.object_list]
+    rows = _top_rows(organisation, service, snapshots)
+    return SnapshotDashboard(
+        report=_snapshot_report(organisation, service, rows, list(listing.object_list)),
+        page=listing,
+        total=expected[kind],
+    )
+
+
+def _todays(organisation) -> QuerySet[ScopeSnapshot]:
+    return ScopeSnapshot.objects.filter(organisation=organisation, taken_on=timezone.localdate())
+
+
+def _teams_of(organisation, service) -> QuerySet[Team]:
+    teams = Team.objects.filter(service__organisation=organisation)
+    return teams if service is None else teams.filter(service=service)
+
+
+def _keys(prefix: str, teams: QuerySet[Team], field: str) -> QuerySet:
+    """`prefix:id` for the `field` (the team's or its service's id) of each team, worked out
+    by the database: the snapshot rows' scope keys."""
+    key = Concat(Value(f"{prefix}:"), Cast(field, CharField()), output_field=CharField())
+    return teams.annotate(key=key).values("key")
+
+
+def _children(organisation, service, snapshots) -> QuerySet[ScopeSnapshot]:
+    """The snapshot rows shown side by side: the services that have teams, or the service's
+    teams, without their case holders' counts and check-ins (not shown for a row; a national
+    organisation's service's counts are 1,000 numbers)."""
+    teams = _teams_of(organisation, service)
+    if service is None:
+        rows = snapshots.filter(
+            scope="service", scope_key__in=_keys("service", teams, "service_id")
+        )
+    else:
+        rows = snapshots.filter(scope="team", scope_key__in=_keys("team", teams, "pk"))
+    return rows.defer("distribution", "checkins")
+
+
+def _snapshot_complete(organisation, service, snapshots, oldest) -> dict | None:
+    """{"service": services with teams, "team": teams} when every one of them has a row in
+    today's snapshot taken since `oldest`, and so do the organisation's and the service's own,
+    else None. Two queries, counting the rows rather than reading them."""
+    teams = _teams_of(organisation, service)
+    expected = teams.aggregate(team=Count("pk"), service=Count("service", distinct=True))
+    own = [f"organisation:{organisation.pk}"]
     if service is not None:
-        return _service_from_snapshot(organisation, service, snapshots, oldest)
-    services = {
-        s.pk: s
-        for s in Service.objects.filter(organisation=organisation)
-        .annotate(team_count=Count("teams"))
-        .filter(team_count__gt=0)
-        .order_by("name")
-    }
-    fresh = snapshots.filter(scope="team", taken_at__gte=oldest).aggregate(n=Count("pk"))["n"]
-    if fresh != sum(s.team_count for s in services.values()):
-        return None  # a team is missing from the snapshot, or its row is stale
-    keys = {f"organisation:{organisation.pk}"} | {f"service:{pk}" for pk in services}
-    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
-    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
-        return None
-    return _snapshot_report(
-        organisation,
-        rows,
-        services=[_snapshot_scope(rows[f"service:{pk}"], service=s) for pk, s in services.items()],
-        teams=[],
+        own.append(f"service:{service.pk}")
+    fresh = snapshots.filter(taken_at__gte=oldest).aggregate(
+        own=Count("pk", filter=Q(scope_key__in=own)),
+        team=Count("pk", filter=Q(scope="team", scope_key__in=_keys("team", teams, "pk"))),
+        service=Count(
+            "pk",
+            filter=Q(scope="service", scope_key__in=_keys("service", teams, "service_id")),
+        ),
     )
-
-
-def _service_from_snapshot(organisation, service, snapshots, oldest) -> Report | None:
-    """One service's figures and its teams' side by side, from the snapshot."""
-    teams = list(Team.objects.filter(service=service).select_related("service").order_by("name"))
-    keys = {f"organisation:{organisation.pk}", f"service:{service.pk}"}
-    keys |= {f"team:{t.pk}" for t in teams}
-    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
-    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
+    if fresh["own"] != len(own) or fresh["team"] != expected["team"]:
         return None
-    return _snapshot_report(
-        organisation,
-        rows,
-        services=[_snapshot_scope(rows[f"service:{service.pk}"], service=service)],
-        teams=[_snapshot_scope(rows[f"team:{t.pk}"], service=service, team=t) for t in teams],
-    )
+    if fresh["service"] != expected["service"]:
+        return None
+    return expected
 
 
-def _snapshot_report(organisation, rows, *, services, teams) -> Report:
+def _top_rows(organisation, service, snapshots) -> dict[str, ScopeSnapshot]:
+    """The organisation's row and, for a service, the service's: one query."""
+    keys = [f"organisation:{organisation.pk}"]
+    if service is not None:
+        keys.append(f"service:{service.pk}")
+    return {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
+
+
+def _snapshot_order(sort: str) -> list:
+    """The database's order for `sort`, the order `views._sorted` gives rows worked out live:
+    by the figure (highest first for "-field"), rows without it last, then by name."""
+    field = sort.lstrip("-")
+    if field not in F.FIELDS:
+        return ["scope_name", "pk"]
+    value = Cast(KeyTextTransform(field, "figures"), FloatField())
+    by_value = value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True)
+    return [by_value, "scope_name", "pk"]
+
+
+def _snapshot_report(organisation, service, rows, children: list[Scope]) -> Report:
+    """A report of the organisation's row and either its services side by side, or one service
+    (the service's row) and its teams side by side."""
+    organisation_row = rows[f"organisation:{organisation.pk}"]
+    own = [organisation_row]
+    services, teams = children, []
+    if service is not None:
+        service_row = rows[f"service:{service.pk}"]
+        own.append(service_row)
+        services, teams = [_snapshot_scope(service_row, "service", service)], children
     report = Report(
         organisation=organisation,
         on=timezone.localdate(),
-        organisation_scope=_snapshot_scope(rows[f"organisation:{organisation.pk}"]),
+        organisation_scope=_snapshot_scope(organisation_row, "organisation"),
         services=services,
         teams=teams,
         staff=[],
         workers={},
         loads={},
     )
-    report.taken_at = max(r.taken_at for r in rows.values())
+    report.taken_at = max(row.taken_at for row in own)
     return report
 
 
