@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db import models as sql
 from django.db.models import (
     BooleanField,
-    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -23,10 +23,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Value,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Concat, TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from caseload.checkins.selectors import MonthShares, latest_answer_by_worker
@@ -53,8 +52,10 @@ class Scope:
     service: Service | None = None
     team: Team | None = None
     counts: list[int] = field(default_factory=list)  # case holders' open case counts
-    # Check-in answers month by month, as the snapshot recorded them (None: work them out).
+    # Check-in answers month by month and the case holders in the distribution's bins, as the
+    # snapshot recorded them (None: work them out).
     checkins: list[MonthShares] | None = None
+    bins: list[tuple[str, int]] | None = None
 
     def row(self) -> dict:
         """The report row: scope, scope_name and the figures, exactly as FIELDS names them."""
@@ -281,16 +282,19 @@ def monthly_snapshots(scope_key: str, on: date) -> list[tuple[date, dict]]:
 
 
 def _snapshot_scope(row, kind: str, service: Service | None = None) -> Scope:
-    """A scope from its snapshot row. A side-by-side row's case holders' counts are not read
-    (`_children` defers them): it is shown by its figures only."""
+    """A scope from its snapshot row. Only what was read: a side-by-side row (`_children`) has
+    its figures only, a dashboard's own row its bins instead of every case holder's count (a
+    row taken before bins were recorded reads the counts after all)."""
     deferred = row.get_deferred_fields()
+    bins = None if "bins" in deferred else row.bins
     checkins = None if "checkins" in deferred else row.checkins
+    counts_wanted = "distribution" not in deferred or ("bins" not in deferred and bins is None)
     return Scope(
         scope=kind,
         name=row.scope_name,
         pk=int(row.scope_key.split(":")[1]),
         figures={name: row.figures.get(name) for name in F.FIELDS},
-        counts=[] if "distribution" in deferred else list(row.distribution),
+        counts=list(row.distribution) if counts_wanted else [],
         service=service if kind != "organisation" else None,
         checkins=None
         if checkins is None
@@ -298,6 +302,7 @@ def _snapshot_scope(row, kind: str, service: Service | None = None) -> Scope:
             MonthShares(**{**month, "month": date.fromisoformat(month["month"])})
             for month in checkins
         ],
+        bins=None if bins is None else [(label, holders) for label, holders in bins],
     )
 
 
@@ -358,7 +363,7 @@ def dashboard_from_snapshot(
         children = children.filter(scope_name__icontains=query)
     listing = Paginator(children.order_by(*_snapshot_order(sort)), per_page).get_page(page)
     listing.object_list = [_snapshot_scope(row, kind, service) for row in listing.object_list]
-    rows = _top_rows(organisation, service, snapshots)
+    rows = _top_rows(organisation, service, snapshots.defer("distribution"))
     return SnapshotDashboard(
         report=_snapshot_report(organisation, service, rows, list(listing.object_list)),
         page=listing,
@@ -375,43 +380,33 @@ def _teams_of(organisation, service) -> QuerySet[Team]:
     return teams if service is None else teams.filter(service=service)
 
 
-def _keys(prefix: str, teams: QuerySet[Team], field: str) -> QuerySet:
-    """`prefix:id` for the `field` (the team's or its service's id) of each team, worked out
-    by the database: the snapshot rows' scope keys."""
-    key = Concat(Value(f"{prefix}:"), Cast(field, CharField()), output_field=CharField())
-    return teams.annotate(key=key).values("key")
-
-
 def _children(organisation, service, snapshots) -> QuerySet[ScopeSnapshot]:
-    """The snapshot rows shown side by side: the services that have teams, or the service's
-    teams, without their case holders' counts and check-ins (not shown for a row; a national
-    organisation's service's counts are 1,000 numbers)."""
-    teams = _teams_of(organisation, service)
-    if service is None:
-        rows = snapshots.filter(
-            scope="service", scope_key__in=_keys("service", teams, "service_id")
-        )
-    else:
-        rows = snapshots.filter(scope="team", scope_key__in=_keys("team", teams, "pk"))
-    return rows.defer("distribution", "checkins")
+    """The snapshot rows shown side by side: the organisation's services, or the service's
+    teams, with their figures only (not the case holders' counts, bins or check-ins)."""
+    parent = f"service:{service.pk}" if service else f"organisation:{organisation.pk}"
+    rows = snapshots.filter(parent_key=parent, scope="team" if service else "service")
+    return rows.defer("distribution", "bins", "checkins")
 
 
 def _snapshot_complete(organisation, service, snapshots, oldest) -> dict | None:
-    """{"service": services with teams, "team": teams} when every one of them has a row in
-    today's snapshot taken since `oldest`, and so do the organisation's and the service's own,
-    else None. Two queries, counting the rows rather than reading them."""
+    """{"service": services with teams, "team": teams} (of the organisation, or of the
+    service) when every one of them has a row in today's snapshot taken since `oldest`, and so
+    do the organisation's and the service's own, else None. Two queries, counting the rows
+    rather than reading them (rows taken before `parent_key` was recorded count as missing)."""
     teams = _teams_of(organisation, service)
     expected = teams.aggregate(team=Count("pk"), service=Count("service", distinct=True))
     own = [f"organisation:{organisation.pk}"]
-    if service is not None:
+    if service is None:
+        team_rows = Q(scope="team", parent_key__isnull=False)
+        service_rows = Q(scope="service", parent_key=own[0])
+    else:
         own.append(f"service:{service.pk}")
+        team_rows = Q(scope="team", parent_key=own[1])
+        service_rows = Q(scope_key=own[1])
     fresh = snapshots.filter(taken_at__gte=oldest).aggregate(
         own=Count("pk", filter=Q(scope_key__in=own)),
-        team=Count("pk", filter=Q(scope="team", scope_key__in=_keys("team", teams, "pk"))),
-        service=Count(
-            "pk",
-            filter=Q(scope="service", scope_key__in=_keys("service", teams, "service_id")),
-        ),
+        team=Count("pk", filter=team_rows),
+        service=Count("pk", filter=service_rows),
     )
     if fresh["own"] != len(own) or fresh["team"] != expected["team"]:
         return None
@@ -434,9 +429,11 @@ def _snapshot_order(sort: str) -> list:
     field = sort.lstrip("-")
     if field not in F.FIELDS:
         return ["scope_name", "pk"]
+    # A figure that is missing is JSON null (SQLite's text of it casts to 0, not NULL).
+    missing = Q(**{f"figures__{field}": None}) | Q(**{f"figures__{field}__isnull": True})
+    last = sql.Case(sql.When(missing, then=1), default=0, output_field=sql.IntegerField())
     value = Cast(KeyTextTransform(field, "figures"), FloatField())
-    by_value = value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True)
-    return [by_value, "scope_name", "pk"]
+    return [last, value.desc() if sort.startswith("-") else value.asc(), "scope_name", "pk"]
 
 
 def _snapshot_report(organisation, service, rows, children: list[Scope]) -> Report:

@@ -80,6 +80,8 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
                 scope_name=s.name,
                 figures=F.as_plain(s.figures),
                 distribution=s.counts,
+                parent_key=_parent_key(organisation, s),
+                bins=None if s.scope == "team" else F.distribution(s.counts),
                 checkins=_checkins(organisation, s, on),
             )
             for s in report.scopes()
@@ -89,7 +91,15 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
             batch_size=BATCH,
             update_conflicts=True,
             unique_fields=["scope_key", "taken_on"],
-            update_fields=["scope_name", "figures", "distribution", "checkins", "taken_at"],
+            update_fields=[
+                "scope_name",
+                "figures",
+                "distribution",
+                "parent_key",
+                "bins",
+                "checkins",
+                "taken_at",
+            ],
         )
         staff = [
             WorkerSnapshot(
@@ -124,6 +134,12 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
         scopes += len(rows)
         workers += len(staff)
     return {"date": on.isoformat(), "scopes": scopes, "workers": workers}
+
+
+def _parent_key(organisation, scope) -> str | None:
+    if scope.scope == "team":
+        return f"service:{scope.service.pk}"
+    return f"organisation:{organisation.pk}" if scope.scope == "service" else None
 
 
 def _checkins(organisation, scope, on: date) -> list[dict] | None:
