@@ -197,12 +197,13 @@ def organisation_report(
     Loads and overdue visits are counted and summed by the database, from allocation and
     contact history, so a past date gives that day's figures."""
     on = on or timezone.localdate()
-    teams = Team.objects.filter(service__organisation=organisation)
-    if service is not None:
-        teams = teams.filter(service=service)
-    if team is not None:
-        teams = teams.filter(pk=team.pk)
-    teams = list(teams.select_related("service").order_by("service__name", "name"))
+    if team is not None:  # the caller has it (a team dashboard: with its service)
+        teams = [team]
+    else:
+        of = Team.objects.filter(service__organisation=organisation)
+        if service is not None:
+            of = of.filter(service=service)
+        teams = list(of.select_related("service").order_by("service__name", "name"))
     service_of = {team.pk: team.service_id for team in teams}
     every_team = service is None and team is None
     staff, workers, loads = _staff(teams, organisation.pk, on, every_team=every_team)

@@ -448,17 +448,16 @@ def dashboard_service(request, pk: int) -> HttpResponse:
     return render(request, "reports/dashboard.html", {**context, "form": form})
 
 
-def _members(report: Report, team: Team) -> list[dict]:
-    """The team's members in post with cases against promise, points against bandwidth and
-    their open flags (one query for the flags)."""
-    flags = Counter(
-        dict(
-            Flag.objects.open()
-            .filter(team=team, worker__isnull=False)
-            .values_list("worker_id")
-            .annotate(n=Count("pk"))
-        )
+def _open_flags(team: Team) -> Counter:
+    """The team's open flags counted by worker (None: flags about no one worker). One query."""
+    return Counter(
+        dict(Flag.objects.open().filter(team=team).values_list("worker_id").annotate(n=Count("pk")))
     )
+
+
+def _members(report: Report, team: Team, flags: Counter) -> list[dict]:
+    """The team's members in post with cases against promise, points against bandwidth and
+    their open flags (`_open_flags`)."""
     members = []
     for staff in report.staff:
         if staff.team_id != team.pk or staff.load is None:
@@ -497,6 +496,7 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     scope = report.team(team.pk)
     context = _page(request, report, scope, children=[], kind="")
     queue = team.cases.in_queue().count()
+    flags = _open_flags(team)
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
     period = ReasonsPeriodForm(request.GET or None)
     since, until = period.period(timezone.localdate())
@@ -509,9 +509,9 @@ def dashboard_team(request, pk: int) -> HttpResponse:
             **context,
             "form": form,
             "team": team,
-            "members": _members(report, team),
+            "members": _members(report, team, flags),
             "queue_size": queue,
-            "open_flags": Flag.objects.open().filter(team=team).count(),
+            "open_flags": flags.total(),
             "headroom": headroom,
             "period": period,
             "reasons": allocation_reasons(team, since=since, until=until),
@@ -609,7 +609,7 @@ def _table(report: Report, scope: Scope, table: str, fmt: str, *, children, team
             [m["worker"].name, m["role"], m["fte"], m["open_cases"], m["promise"],
              m["above_promise"], m["weighted_load"], m["capacity"], str(m["status"]),
              m["open_flags"]]
-            for m in _members(report, team)
+            for m in _members(report, team, _open_flags(team))
         ]  # fmt: skip
     elif table == "trend":
         columns = [Column("date", "Date", "date"), *exports.figure_columns()]
