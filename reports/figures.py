@@ -261,6 +261,26 @@ def distribution(counts: Iterable[int], *, width: int = 5, top: int = 40) -> lis
     return list(zip(labels, bins, strict=True))
 
 
+# What a page shows for a figure that is missing (nothing to divide by), said aloud too.
+NO_FIGURE_HTML = '–<span class="visually-hidden"> (no figure)</span>'
+
+
+def shown(value, kind: str) -> str | None:
+    """A figure as people read it, by its kind (LABELS): shares as percentages to 0.1, ratios
+    and FTE to 0.01 with thousands separated, medians to 0.1 without a trailing ".0", counts
+    whole; None when there is no figure."""
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind in ("ratio", "fte"):
+        return f"{value:,.2f}"
+    if kind == "days":
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{int(value):,}"
+
+
 def as_plain(figures: dict) -> dict:
     """Figures with Decimals as floats, for JSON, snapshots and charts."""
     return {

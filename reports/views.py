@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -43,7 +43,6 @@ from .selectors import (
     scope_team_ids,
 )
 from .services import live_figures_request, live_figures_working_since
-from .templatetags.report_figures import figure
 
 # The figures shown as columns when services or teams are compared side by side, in groups under
 # a shared heading, each with the short heading it has there (soft hyphens where a word may
@@ -265,11 +264,15 @@ def _cells(child: Scope, columns: list[tuple[str, str, str]]) -> str:
     figures = child.figures
     return mark_safe(  # noqa: S308 - every part is escaped: the labels before, the values here
         "".join(
-            f'<td class="num" data-label="{label}">'
-            f"{conditional_escape(figure(figures.get(field), kind))}</td>"
+            f'<td class="num" data-label="{label}">{_shown(figures.get(field), kind)}</td>'
             for field, kind, label in columns
         )
     )
+
+
+def _shown(value, kind: str) -> str:
+    text = F.shown(value, kind)
+    return F.NO_FIGURE_HTML if text is None else escape(text)
 
 
 def _page_query(request) -> str:
