@@ -471,12 +471,16 @@ def targets(results: dict) -> dict:
             "value": [page["queries"], other.get("queries")],
             "met": page["queries"] == other.get("queries"),
         }
+    if results.get("caseload_report_national_s") is not None:
+        checks["caseload_report_national_s < 5"] = _check(
+            results["caseload_report_national_s"], TARGETS["caseload_report_national_s"]
+        )
     load = results.get("load") or {}
     if "errors" in load:
         checks["no errors under load"] = {"value": load["errors"], "met": load["errors"] == 0}
     if "p95_ms" in load:
         checks["p95 < 300 ms under load"] = _check(load["p95_ms"], TARGETS["load_p95_ms"])
-    for key in ("import_national_s", "first_recompute_s", "caseload_report_national_s"):
+    for key in ("import_national_s", "first_recompute_s"):
         if results.get(key) is not None:
             checks[f"{key} < {TARGETS[key]:.0f}"] = _check(results[key], TARGETS[key])
         embedded = key.replace("_s", "_sqlite_s")
