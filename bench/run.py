@@ -48,6 +48,7 @@ TARGETS = {
     "import_national_s": 600.0,  # the national import returns, flags worked out, in 10 minutes
     "first_recompute_s": 60.0,
     "load_p95_ms": 300.0,
+    "caseload_report_national_s": 5.0,  # caseload_report --format json, whole organisation
 }
 
 
@@ -209,6 +210,41 @@ def import_bench(engine: str = "postgresql") -> dict:
         "import_rows_per_s": data.get("import_rows_per_s", data.get("rows_per_s")),
         "peak_rss_mb": data.get("peak_rss_mb"),
         "detail": data,
+    }
+
+
+# --- caseload_report for the whole national organisation ----------------------------------------
+
+
+def caseload_report(size: str = "national", timeout: int = 600) -> dict:
+    """`manage.py caseload_report --format json` for every scope of the organisation, in its
+    own process as an administrator would run it: wall time (Django's start included) and the
+    process's peak RSS (from the kernel's accounting of the child)."""
+    with open(DATA / "caseload_report.err", "w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "caseload_report", "--format", "json"],
+            cwd=ROOT,
+            env=app_env(size),
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        if process.returncode != 0:
+            return {"error": f"exit {process.returncode}: {errors.read()[-800:]}"}
+    return {
+        "size": size,
+        "command": "manage.py caseload_report --format json",
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
     }
 
 
@@ -435,6 +471,10 @@ def targets(results: dict) -> dict:
             "value": [page["queries"], other.get("queries")],
             "met": page["queries"] == other.get("queries"),
         }
+    if results.get("caseload_report_national_s") is not None:
+        checks["caseload_report_national_s < 5"] = _check(
+            results["caseload_report_national_s"], TARGETS["caseload_report_national_s"]
+        )
     load = results.get("load") or {}
     if "errors" in load:
         checks["no errors under load"] = {"value": load["errors"], "met": load["errors"] == 0}
@@ -508,6 +548,11 @@ def print_table(results: dict) -> None:
             f"worker: recompute_all at {memory.get('size')} size, peak RSS "
             f"{memory.get('peak_rss_mb')} MB ({memory.get('run', {}).get('seconds')} s)"
         )
+    if "caseload_report_national_s" in results:
+        print(
+            f"caseload_report (national, json): {results['caseload_report_national_s']} s, "
+            f"peak RSS {results.get('caseload_report_peak_rss_mb')} MB"
+        )
     print(
         f"import: {results.get('import_rows_per_s')} rows/s, peak RSS {results.get('peak_rss_mb')}"
         f" MB {results.get('import', {}).get('note', '')}"
@@ -576,6 +621,12 @@ def main() -> None:
         )
         results["sizes"][size]["recompute"] = data["recompute"]
         results["pages"][size] = data["pages"]
+        save(results)
+    if "national" in sizes:
+        print("caseload_report (national)", flush=True)
+        report = results["caseload_report"] = guarded(caseload_report, "national")
+        results["caseload_report_national_s"] = report.get("seconds")
+        results["caseload_report_peak_rss_mb"] = report.get("peak_rss_mb")
         save(results)
     headline = results["sizes"].get("national", results["sizes"][sizes[-1]])["recompute"]
     results["full_recompute_s"] = headline["full_recompute_s"]

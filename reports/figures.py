@@ -5,6 +5,7 @@ order the report prints them. The database work (who held what on a date, loads,
 overdue visits) is in `reports.selectors`, which turns it into the rows this module reads.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -89,6 +90,7 @@ LABELS = {
 RATIO = Decimal("0.01")
 SHARE = Decimal("0.001")
 TENTH = Decimal("0.1")
+ZERO = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -150,10 +152,6 @@ def _median(values: list[int]) -> Decimal | None:
     return _round(Decimal(str(median(values))), TENTH)
 
 
-def _total(values: Iterable[Decimal]) -> Decimal:
-    return sum(values, Decimal("0"))
-
-
 def scope_figures(
     staff: Iterable[StaffRow],
     waiting: Iterable[WaitingCase],
@@ -165,33 +163,52 @@ def scope_figures(
     """Every figure in FIELDS for one scope (organisation, service or team). `vacant_fte` is
     the scope's teams' vacancies added up (`staffing.added_up`); for one team it may be left
     out and is worked out from the staff."""
-    staff = list(staff)
+    # One pass over the staff (a national organisation's row has 25,000): each sum below is
+    # over the same workers as its definition in docs/figures.md says.
+    counts: list[int] = []  # case holders' open cases
+    holders_fte = qualified_fte = practitioner_fte = ZERO
+    qualified_cases = practitioner_cases = 0
+    loads: list[tuple[scoring.WorkerLoad, scoring.Band]] = []
+    answers: list[str] = []
+    workers = supervision_overdue = above_bandwidth = above_promise = weighted_load = 0
+    fte_in_post = agency_fte = capacity = ZERO
+    for s in staff:
+        if s.open_cases > 0:
+            counts.append(s.open_cases)
+            holders_fte += s.fte
+            if s.qualified:
+                qualified_cases += s.open_cases
+                qualified_fte += s.fte
+                if not s.is_manager:
+                    practitioner_cases += s.open_cases
+                    practitioner_fte += s.fte
+        load = s.load
+        if not s.in_post or load is None:
+            continue
+        workers += 1
+        fte_in_post += s.fte
+        if s.agency:
+            agency_fte += s.fte
+        if s.checkin:
+            answers.append(s.checkin)
+        supervision_overdue += s.supervision_overdue
+        if s.band is not None:
+            loads.append((load, s.band))
+            weighted_load += load.weighted_load
+            capacity += load.capacity
+            above_bandwidth += load.status is scoring.BandwidthStatus.ABOVE
+            above_promise += load.above_promise
     waiting = list(waiting)
-    holders = [s for s in staff if s.holds_cases]
-    qualified = [s for s in holders if s.qualified]
-    practitioners = [s for s in qualified if not s.is_manager]
-    in_post = [s for s in staff if s.in_post and s.load is not None]
-    loads = [(s.load, s.band) for s in in_post if s.load is not None and s.band is not None]
-
-    answers = [s.checkin for s in in_post if s.checkin]
-    qualified_cases = sum(s.open_cases for s in qualified)
-    qualified_fte = _total(s.fte for s in qualified)
     unallocated = len(waiting)
-    counts = [s.open_cases for s in holders]
-    fte_in_post = _total(s.fte for s in in_post)
     staffing = team_staffing(
-        establishment=establishment_fte,
-        in_post=fte_in_post,
-        agency=_total(s.fte for s in in_post if s.agency),
+        establishment=establishment_fte, in_post=fte_in_post, agency=agency_fte
     )
     if vacant_fte is not None:
         staffing = replace(staffing, vacant=vacant_fte)
     return {
         "caseload_per_fte": _ratio(qualified_cases, qualified_fte),
-        "practitioner_caseload_per_fte": _ratio(
-            sum(s.open_cases for s in practitioners), _total(s.fte for s in practitioners)
-        ),
-        "all_staff_caseload_per_fte": _ratio(sum(counts), _total(s.fte for s in holders)),
+        "practitioner_caseload_per_fte": _ratio(practitioner_cases, practitioner_fte),
+        "all_staff_caseload_per_fte": _ratio(sum(counts), holders_fte),
         "caseload_per_fte_incl_unallocated": _ratio(qualified_cases + unallocated, qualified_fte),
         "vacancy_adjusted_caseload_per_fte": _ratio(qualified_cases, establishment_fte),
         "vacancy_adjusted_incl_unallocated_per_fte": _ratio(
@@ -201,14 +218,12 @@ def scope_figures(
         "max_caseload": max(counts, default=0),
         "share_20_plus": _share(sum(c >= 20 for c in counts), len(counts)),
         "share_25_plus": _share(sum(c >= 25 for c in counts), len(counts)),
-        "weighted_load": sum(load.weighted_load for load, _ in loads),
-        "capacity": _round(_total(load.capacity for load, _ in loads), RATIO),
-        "share_above_bandwidth": _share(
-            sum(load.status is scoring.BandwidthStatus.ABOVE for load, _ in loads), len(in_post)
-        ),
+        "weighted_load": weighted_load,
+        "capacity": _round(capacity, RATIO),
+        "share_above_bandwidth": _share(above_bandwidth, workers),
         "fte_needed": scoring.fte_needed(loads),
-        "share_above_promise": _share(sum(load.above_promise for load, _ in loads), len(in_post)),
-        "agency_fte_share": _share_of_fte(_total(s.fte for s in in_post if s.agency), fte_in_post),
+        "share_above_promise": _share(above_promise, workers),
+        "agency_fte_share": _share_of_fte(agency_fte, fte_in_post),
         "cases_unallocated": unallocated,
         "median_days_unallocated": _median([w.days_waiting for w in waiting]),
         "overdue_visits": overdue_visits,
@@ -217,9 +232,9 @@ def scope_figures(
         "share_checkins_unmanageable": _share(
             answers.count(Manageability.UNMANAGEABLE), len(answers)
         ),
-        "supervision_overdue": sum(s.supervision_overdue for s in in_post),
-        "workers": len(in_post),
-        "case_holding_fte": _round(_total(s.fte for s in holders), RATIO),
+        "supervision_overdue": supervision_overdue,
+        "workers": workers,
+        "case_holding_fte": _round(holders_fte, RATIO),
         "cases_allocated": sum(counts),
         "establishment_fte": _round(staffing.establishment, RATIO),
         "in_post_fte": _round(staffing.in_post, RATIO),
@@ -238,11 +253,32 @@ def distribution(counts: Iterable[int], *, width: int = 5, top: int = 40) -> lis
     """Case holders by caseload in bins of `width` ("1–4", "5–9", …, "40+"), for the chart.
     A case holder holds at least one case, so the first bin starts at 1."""
     bins = [0] * (top // width + 1)
-    for count in counts:
-        bins[min(count // width, len(bins) - 1)] += 1
+    # Tallied first: a national organisation has 25,000 case holders but a few dozen counts.
+    for count, holders in Counter(counts).items():
+        bins[min(count // width, len(bins) - 1)] += holders
     labels = [f"{max(i * width, 1)}–{i * width + width - 1}" for i in range(len(bins) - 1)]
     labels.append(f"{top}+")
     return list(zip(labels, bins, strict=True))
+
+
+# What a page shows for a figure that is missing (nothing to divide by), said aloud too.
+NO_FIGURE_HTML = '–<span class="visually-hidden"> (no figure)</span>'
+
+
+def shown(value, kind: str) -> str | None:
+    """A figure as people read it, by its kind (LABELS): shares as percentages to 0.1, ratios
+    and FTE to 0.01 with thousands separated, medians to 0.1 without a trailing ".0", counts
+    whole; None when there is no figure."""
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind in ("ratio", "fte"):
+        return f"{value:,.2f}"
+    if kind == "days":
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{int(value):,}"
 
 
 def as_plain(figures: dict) -> dict:

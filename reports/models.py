@@ -16,6 +16,22 @@ class ScopeSnapshot(models.Model):
     scope_name = models.CharField(max_length=200)
     figures = models.JSONField(default=dict)
     distribution = models.JSONField(default=list, help_text="Case holders' open case counts.")
+    # The scope above (organisation:ID for a service, service:ID for a team), so a dashboard
+    # reads its services' or teams' rows by an index. The two fields after it are the
+    # dashboards' too; all three are null where not recorded (a team's check-ins and bins: its
+    # dashboard is live) and in rows taken before they were.
+    parent_key = models.CharField(max_length=40, null=True, blank=True)
+    bins = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Case holders by open cases held, in the dashboard's bins (label, holders).",
+    )
+    checkins = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An organisation's or a service's answers to 'is my caseload manageable?' "
+        "month by month over the last 12 months.",
+    )
     taken_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -25,7 +41,10 @@ class ScopeSnapshot(models.Model):
                 fields=["scope_key", "taken_on"], name="one_snapshot_per_scope_per_day"
             )
         ]
-        indexes = [models.Index(fields=["organisation", "scope_key", "taken_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "scope_key", "taken_on"]),
+            models.Index(fields=["parent_key", "taken_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope_key} {self.taken_on}"

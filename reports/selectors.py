@@ -10,20 +10,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db import models as sql
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
+    FloatField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
 )
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
-from caseload.checkins.selectors import latest_answer_by_worker
+from caseload.checkins.selectors import MonthShares, latest_answer_by_worker
 from caseload.core.choices import AllocationReason, OverrideReason
 from caseload.core.dates import end_of_day, in_post_on
 from caseload.core.models import Allocation, Case, Organisation, Service, Team, Worker
@@ -47,6 +52,10 @@ class Scope:
     service: Service | None = None
     team: Team | None = None
     counts: list[int] = field(default_factory=list)  # case holders' open case counts
+    # Check-in answers month by month and the case holders in the distribution's bins, as the
+    # snapshot recorded them (None: work them out).
+    checkins: list[MonthShares] | None = None
+    bins: list[tuple[str, int]] | None = None
 
     def row(self) -> dict:
         """The report row: scope, scope_name and the figures, exactly as FIELDS names them."""
@@ -110,19 +119,26 @@ def overdue_visit_counts(teams, organisation_id, on: date) -> dict[int, int]:
     return dict(rows)
 
 
-def _staff(teams: list[Team], organisation_id, on: date):
-    """Workers in post on the date, and anyone else still holding a case then, with loads."""
+def _staff(teams: list[Team], organisation_id, on: date, *, every_team: bool):
+    """Workers in post on the date, and anyone else still holding a case then, with loads.
+    `every_team`: the teams are all the organisation's, so the database is asked by
+    organisation rather than by a list of 2,500 team ids (0.5 s less at national size)."""
     team_ids = [team.pk for team in teams]
-    # Only these teams' workers' allocations: unfiltered, the "still holding a case" test read
-    # every allocation in the organisation (0.3 s for one team's dashboard at national size).
-    held_by = Allocation.objects.held_on(on).filter(worker__team_id__in=team_ids)
+    if every_team:
+        of_teams = Q(team__service__organisation_id=organisation_id)
+    else:
+        of_teams = Q(team_id__in=team_ids)
+    # Asked of each worker not in post: read whole, the day's holdings of the teams (or of the
+    # organisation) took 0.3 s for one team's dashboard and 0.5 s more for the report at
+    # national size.
+    holding = Exists(Allocation.objects.held_on(on).filter(worker=OuterRef("pk")))
     workers = list(
-        Worker.objects.filter(team_id__in=team_ids)
-        .filter(in_post_on(on) | Q(pk__in=held_by.values("worker_id")))
+        Worker.objects.filter(of_teams)
+        .filter(in_post_on(on) | holding)
         .annotate(is_in_post=ExpressionWrapper(in_post_on(on), output_field=BooleanField()))
         .order_by("pk")
     )
-    loads = worker_loads(workers, organisation_id, on, team_ids=team_ids)
+    loads = worker_loads(workers, organisation_id, on, team_ids=None if every_team else team_ids)
     answers = latest_answer_by_worker(team_ids, on)
     supervision = statuses_for_teams(team_ids, on)
     service_of = {team.pk: team.service_id for team in teams}
@@ -181,14 +197,16 @@ def organisation_report(
     Loads and overdue visits are counted and summed by the database, from allocation and
     contact history, so a past date gives that day's figures."""
     on = on or timezone.localdate()
-    teams = Team.objects.filter(service__organisation=organisation)
-    if service is not None:
-        teams = teams.filter(service=service)
-    if team is not None:
-        teams = teams.filter(pk=team.pk)
-    teams = list(teams.select_related("service").order_by("service__name", "name"))
+    if team is not None:  # the caller has it (a team dashboard: with its service)
+        teams = [team]
+    else:
+        of = Team.objects.filter(service__organisation=organisation)
+        if service is not None:
+            of = of.filter(service=service)
+        teams = list(of.select_related("service").order_by("service__name", "name"))
     service_of = {team.pk: team.service_id for team in teams}
-    staff, workers, loads = _staff(teams, organisation.pk, on)
+    every_team = service is None and team is None
+    staff, workers, loads = _staff(teams, organisation.pk, on, every_team=every_team)
     waiting = [
         F.WaitingCase(team_id, service_of[team_id], (on - since).days)
         for team_id, since in waiting_cases(teams, on)
@@ -213,6 +231,8 @@ def organisation_report(
             agency=sum((row.fte for row in in_post if row.agency), Decimal("0")),
         )
 
+    staffings = {team.pk: staffing(team) for team in teams}
+
     def gather(team_list):
         members = [row for team in team_list for row in by_team[team.pk][0]]
         queue = [row for team in team_list for row in by_team[team.pk][1]]
@@ -221,7 +241,7 @@ def organisation_report(
             queue,
             sum(overdue.get(team.pk, 0) for team in team_list),
             sum((team.establishment_fte for team in team_list), Decimal("0")),
-            added_up(staffing(team) for team in team_list).vacant,
+            added_up(staffings[team.pk] for team in team_list).vacant,
         )
 
     return Report(
@@ -244,80 +264,210 @@ def organisation_report(
     )
 
 
-def _snapshot_scope(row, **extra) -> Scope:
+def scope_team_ids(organisation: Organisation, scope: Scope) -> QuerySet | list[int]:
+    """The ids of the teams a scope covers: the team, the service's or the organisation's
+    (a query the caller's query can run, not a list of 2,500 ids read from the report)."""
+    if scope.scope == "team":
+        return [scope.pk]
+    teams = _teams_of(organisation, scope.pk if scope.scope == "service" else None)
+    return teams.values_list("pk", flat=True)
+
+
+def monthly_snapshots(scope_key: str, on: date) -> list[tuple[date, dict]]:
+    """(day, figures) of the last daily snapshot in each month of the year before `on` (not
+    `on` itself), oldest first. One query: the database picks each month's last day, so only
+    those rows (and only their figures, not the case holders' counts, which at national size
+    are 25,000 numbers a day) leave it."""
+    since = on.replace(year=on.year - 1)
+    days = ScopeSnapshot.objects.filter(scope_key=scope_key, taken_on__gt=since, taken_on__lt=on)
+    last_days = (
+        days.annotate(month=TruncMonth("taken_on"))
+        .order_by()
+        .values("month")
+        .annotate(last=Max("taken_on"))
+        .values("last")
+    )
+    return list(
+        days.filter(taken_on__in=last_days).order_by("taken_on").values_list("taken_on", "figures")
+    )
+
+
+def _snapshot_scope(row, kind: str, service: Service | None = None) -> Scope:
+    """A scope from its snapshot row. Only what was read: a side-by-side row (`_children`) has
+    its figures only, a dashboard's own row its bins instead of every case holder's count (a
+    row taken before bins were recorded reads the counts after all)."""
+    deferred = row.get_deferred_fields()
+    bins = None if "bins" in deferred else row.bins
+    checkins = None if "checkins" in deferred else row.checkins
+    counts_wanted = "distribution" not in deferred or ("bins" not in deferred and bins is None)
     return Scope(
-        scope=row.scope,
+        scope=kind,
         name=row.scope_name,
         pk=int(row.scope_key.split(":")[1]),
         figures={name: row.figures.get(name) for name in F.FIELDS},
-        counts=list(row.distribution),
-        **extra,
+        counts=list(row.distribution) if counts_wanted else [],
+        service=service if kind != "organisation" else None,
+        checkins=None
+        if checkins is None
+        else [
+            MonthShares(**{**month, "month": date.fromisoformat(month["month"])})
+            for month in checkins
+        ],
+        bins=None if bins is None else [(label, holders) for label, holders in bins],
     )
 
 
 def report_from_snapshot(
     organisation: Organisation, *, service: Service | None = None, max_age: timedelta
 ) -> Report | None:
-    """Today's figures as the scheduled snapshot left them, when it is recent enough; None when
-    there is none, it is older than `max_age`, or a team is missing from it (then the caller
-    works the figures out live). Only the organisation and service scopes: a team's dashboard
-    is always live. The organisation's figures show its services side by side, never its
-    teams, so its teams' rows are counted, not read: three queries for 25 teams or 2,500."""
-    today = timezone.localdate()
+    """Today's figures as the scheduled snapshot left them, every row of them (the downloads
+    and the evidence pack), when it is recent enough; None when there is none, it is older
+    than `max_age`, or a team is missing from it (then the caller works the figures out live).
+    The organisation's services, or one service and its teams; a team's dashboard is always
+    live. The dashboards read a page of rows instead (`dashboard_from_snapshot`)."""
     oldest = timezone.now() - max_age
-    snapshots = ScopeSnapshot.objects.filter(organisation=organisation, taken_on=today)
+    snapshots = _todays(organisation)
+    if not _snapshot_complete(organisation, service, snapshots, oldest):
+        return None
+    kind = "service" if service is None else "team"
+    children = _children(organisation, service, snapshots).order_by("scope_name", "pk")
+    rows = _top_rows(organisation, service, snapshots)
+    return _snapshot_report(
+        organisation, service, rows, [_snapshot_scope(row, kind, service) for row in children]
+    )
+
+
+@dataclass
+class SnapshotDashboard:
+    """A dashboard's figures from today's snapshot: its own (the organisation's, or a service's
+    in `report.services`), and one page of the services or teams side by side, filtered by
+    name and sorted by a figure in the database, with how many there are in all."""
+
+    report: Report
+    page: Page
+    total: int
+
+
+def dashboard_from_snapshot(
+    organisation: Organisation,
+    *,
+    service: Service | None = None,
+    max_age: timedelta,
+    query: str = "",
+    sort: str = "",
+    page: str | int | None = None,
+    per_page: int,
+) -> SnapshotDashboard | None:
+    """The organisation's (or a service's) dashboard from today's snapshot, when it is recent
+    and complete (None otherwise, as `report_from_snapshot`): its own row, and one page of its
+    services' (or teams') rows whose name contains `query`, in the order of `sort` (a figure in
+    FIELDS, "-" first for highest first; missing figures last; then by name). Five queries,
+    whatever the number of teams: only the rows on the page leave the database."""
+    oldest = timezone.now() - max_age
+    snapshots = _todays(organisation)
+    expected = _snapshot_complete(organisation, service, snapshots, oldest)
+    if not expected:
+        return None
+    kind = "service" if service is None else "team"
+    children = _children(organisation, service, snapshots)
+    if query:
+        children = children.filter(scope_name__icontains=query)
+    listing = Paginator(children.order_by(*_snapshot_order(sort)), per_page).get_page(page)
+    listing.object_list = [_snapshot_scope(row, kind, service) for row in listing.object_list]
+    rows = _top_rows(organisation, service, snapshots.defer("distribution"))
+    return SnapshotDashboard(
+        report=_snapshot_report(organisation, service, rows, list(listing.object_list)),
+        page=listing,
+        total=expected[kind],
+    )
+
+
+def _todays(organisation) -> QuerySet[ScopeSnapshot]:
+    return ScopeSnapshot.objects.filter(organisation=organisation, taken_on=timezone.localdate())
+
+
+def _teams_of(organisation, service) -> QuerySet[Team]:
+    teams = Team.objects.filter(service__organisation=organisation)
+    return teams if service is None else teams.filter(service=service)
+
+
+def _children(organisation, service, snapshots) -> QuerySet[ScopeSnapshot]:
+    """The snapshot rows shown side by side: the organisation's services, or the service's
+    teams, with their figures only (not the case holders' counts, bins or check-ins)."""
+    parent = f"service:{service.pk}" if service else f"organisation:{organisation.pk}"
+    rows = snapshots.filter(parent_key=parent, scope="team" if service else "service")
+    return rows.defer("distribution", "bins", "checkins")
+
+
+def _snapshot_complete(organisation, service, snapshots, oldest) -> dict | None:
+    """{"service": services with teams, "team": teams} (of the organisation, or of the
+    service) when every one of them has a row in today's snapshot taken since `oldest`, and so
+    do the organisation's and the service's own, else None. Two queries, counting the rows
+    rather than reading them (rows taken before `parent_key` was recorded count as missing)."""
+    teams = _teams_of(organisation, service)
+    expected = teams.aggregate(team=Count("pk"), service=Count("service", distinct=True))
+    own = [f"organisation:{organisation.pk}"]
+    if service is None:
+        team_rows = Q(scope="team", parent_key__isnull=False)
+        service_rows = Q(scope="service", parent_key=own[0])
+    else:
+        own.append(f"service:{service.pk}")
+        team_rows = Q(scope="team", parent_key=own[1])
+        service_rows = Q(scope_key=own[1])
+    fresh = snapshots.filter(taken_at__gte=oldest).aggregate(
+        own=Count("pk", filter=Q(scope_key__in=own)),
+        team=Count("pk", filter=team_rows),
+        service=Count("pk", filter=service_rows),
+    )
+    if fresh["own"] != len(own) or fresh["team"] != expected["team"]:
+        return None
+    if fresh["service"] != expected["service"]:
+        return None
+    return expected
+
+
+def _top_rows(organisation, service, snapshots) -> dict[str, ScopeSnapshot]:
+    """The organisation's row and, for a service, the service's: one query."""
+    keys = [f"organisation:{organisation.pk}"]
     if service is not None:
-        return _service_from_snapshot(organisation, service, snapshots, oldest)
-    services = {
-        s.pk: s
-        for s in Service.objects.filter(organisation=organisation)
-        .annotate(team_count=Count("teams"))
-        .filter(team_count__gt=0)
-        .order_by("name")
-    }
-    fresh = snapshots.filter(scope="team", taken_at__gte=oldest).aggregate(n=Count("pk"))["n"]
-    if fresh != sum(s.team_count for s in services.values()):
-        return None  # a team is missing from the snapshot, or its row is stale
-    keys = {f"organisation:{organisation.pk}"} | {f"service:{pk}" for pk in services}
-    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
-    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
-        return None
-    return _snapshot_report(
-        organisation,
-        rows,
-        services=[_snapshot_scope(rows[f"service:{pk}"], service=s) for pk, s in services.items()],
-        teams=[],
-    )
+        keys.append(f"service:{service.pk}")
+    return {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
 
 
-def _service_from_snapshot(organisation, service, snapshots, oldest) -> Report | None:
-    """One service's figures and its teams' side by side, from the snapshot."""
-    teams = list(Team.objects.filter(service=service).select_related("service").order_by("name"))
-    keys = {f"organisation:{organisation.pk}", f"service:{service.pk}"}
-    keys |= {f"team:{t.pk}" for t in teams}
-    rows = {row.scope_key: row for row in snapshots.filter(scope_key__in=keys)}
-    if set(rows) != keys or min(r.taken_at for r in rows.values()) < oldest:
-        return None
-    return _snapshot_report(
-        organisation,
-        rows,
-        services=[_snapshot_scope(rows[f"service:{service.pk}"], service=service)],
-        teams=[_snapshot_scope(rows[f"team:{t.pk}"], service=service, team=t) for t in teams],
-    )
+def _snapshot_order(sort: str) -> list:
+    """The database's order for `sort`, the order `views._sorted` gives rows worked out live:
+    by the figure (highest first for "-field"), rows without it last, then by name."""
+    field = sort.lstrip("-")
+    if field not in F.FIELDS:
+        return ["scope_name", "pk"]
+    # A figure that is missing is JSON null (SQLite's text of it casts to 0, not NULL).
+    missing = Q(**{f"figures__{field}": None}) | Q(**{f"figures__{field}__isnull": True})
+    last = sql.Case(sql.When(missing, then=1), default=0, output_field=sql.IntegerField())
+    value = Cast(KeyTextTransform(field, "figures"), FloatField())
+    return [last, value.desc() if sort.startswith("-") else value.asc(), "scope_name", "pk"]
 
 
-def _snapshot_report(organisation, rows, *, services, teams) -> Report:
+def _snapshot_report(organisation, service, rows, children: list[Scope]) -> Report:
+    """A report of the organisation's row and either its services side by side, or one service
+    (the service's row) and its teams side by side."""
+    organisation_row = rows[f"organisation:{organisation.pk}"]
+    own = [organisation_row]
+    services, teams = children, []
+    if service is not None:
+        service_row = rows[f"service:{service.pk}"]
+        own.append(service_row)
+        services, teams = [_snapshot_scope(service_row, "service", service)], children
     report = Report(
         organisation=organisation,
         on=timezone.localdate(),
-        organisation_scope=_snapshot_scope(rows[f"organisation:{organisation.pk}"]),
+        organisation_scope=_snapshot_scope(organisation_row, "organisation"),
         services=services,
         teams=teams,
         staff=[],
         workers={},
         loads={},
     )
-    report.taken_at = max(r.taken_at for r in rows.values())
+    report.taken_at = max(row.taken_at for row in own)
     return report
 
 

@@ -2,19 +2,21 @@
 working an organisation's figures out now, in the background, when a director asks."""
 
 import contextlib
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from caseload.checkins.selectors import monthly_shares
 from caseload.core.enqueue import enqueue_after_commit
 from caseload.core.models import Organisation
 from weighting import scoring
 
 from . import figures as F
 from .models import ScopeSnapshot, WorkerSnapshot
-from .selectors import organisation_report
+from .selectors import organisation_report, scope_team_ids
 
 BATCH = 2000
 LIVE_TASK = "reports.snapshot_organisation"  # reports/tasks.py
@@ -78,6 +80,9 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
                 scope_name=s.name,
                 figures=F.as_plain(s.figures),
                 distribution=s.counts,
+                parent_key=_parent_key(organisation, s),
+                bins=None if s.scope == "team" else F.distribution(s.counts),
+                checkins=_checkins(organisation, s, on),
             )
             for s in report.scopes()
         ]
@@ -86,7 +91,15 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
             batch_size=BATCH,
             update_conflicts=True,
             unique_fields=["scope_key", "taken_on"],
-            update_fields=["scope_name", "figures", "distribution", "taken_at"],
+            update_fields=[
+                "scope_name",
+                "figures",
+                "distribution",
+                "parent_key",
+                "bins",
+                "checkins",
+                "taken_at",
+            ],
         )
         staff = [
             WorkerSnapshot(
@@ -121,6 +134,24 @@ def snapshot_take(*, on: date | None = None, organisation_ids=None) -> dict:
         scopes += len(rows)
         workers += len(staff)
     return {"date": on.isoformat(), "scopes": scopes, "workers": workers}
+
+
+def _parent_key(organisation, scope) -> str | None:
+    if scope.scope == "team":
+        return f"service:{scope.service.pk}"
+    return f"organisation:{organisation.pk}" if scope.scope == "service" else None
+
+
+def _checkins(organisation, scope, on: date) -> list[dict] | None:
+    """The organisation's or a service's check-in answers month by month, for its dashboard
+    to read with the figures (one query each; at national size the organisation's are 100,000
+    answers, too many to read in a request). A team's dashboard works its own out live."""
+    if scope.scope == "team":
+        return None
+    return [
+        {**asdict(row), "month": row.month.isoformat()}
+        for row in monthly_shares(scope_team_ids(organisation, scope), on)
+    ]
 
 
 def month_ends(months: int, *, today: date | None = None) -> list[date]:

@@ -4,13 +4,17 @@ Each page loads one report (`reports.selectors.organisation_report`) in a fixed 
 queries, plus the trend from the daily snapshots, and renders tables with their charts."""
 
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from caseload.checkins.choices import Manageability
@@ -28,13 +32,15 @@ from . import charts, exports
 from . import figures as F
 from .forecasts import forecast_context
 from .forms import AsOfForm, ReasonsPeriodForm
-from .models import ScopeSnapshot
 from .selectors import (
     Report,
     Scope,
     allocation_reasons,
+    dashboard_from_snapshot,
+    monthly_snapshots,
     organisation_report,
     report_from_snapshot,
+    scope_team_ids,
 )
 from .services import live_figures_request, live_figures_working_since
 
@@ -88,6 +94,7 @@ TRENDS = (
     ("cases_unallocated", False),
 )
 MARKS = ((20, "20 cases"), (25, "25 cases"))
+CHILDREN_PER_PAGE = 25  # services or teams side by side on one page
 TABLES = ("figures", "compare", "members", "trend", "distribution")
 
 
@@ -116,21 +123,45 @@ def _headlines(scope: Scope) -> list[dict]:
     return [rows[name] for name in fields]
 
 
-def _sorted(rows: list[Scope], request) -> tuple[list[Scope], str, str]:
-    """Rows filtered by name (?q=) and sorted by a figure (?sort=field or -field)."""
-    query = request.GET.get("q", "").strip()
+@dataclass
+class Listing:
+    """The services or teams side by side: the name filter (?q=), the figure sorted by
+    (?sort=field or -field, highest first) and the page shown (?page=), with how many there
+    are before filtering."""
+
+    query: str
+    sort: str
+    page: Page | None = None
+    total: int = 0
+
+    @classmethod
+    def asked(cls, request) -> "Listing":
+        sort = request.GET.get("sort", "")
+        return cls(
+            query=request.GET.get("q", "").strip(),
+            sort=sort if sort.lstrip("-") in COLUMNS else "",
+        )
+
+    def of(self, rows: list[Scope], number) -> "Listing":
+        """This listing of rows worked out live: filtered, sorted (as the snapshot's rows are
+        by `selectors.dashboard_from_snapshot`) and cut to the page."""
+        listed = _sorted(rows, self.query, self.sort)
+        page = Paginator(listed, CHILDREN_PER_PAGE).get_page(number)
+        return replace(self, page=page, total=len(rows))
+
+
+def _sorted(rows: list[Scope], query: str, sort: str) -> list[Scope]:
+    """Rows whose name contains `query`, sorted by a figure (`sort` is field or -field); rows
+    without the figure last, then in the order given (by name)."""
     if query:
         rows = [row for row in rows if query.lower() in row.name.lower()]
-    sort = request.GET.get("sort", "")
     field = sort.lstrip("-")
-    if field in COLUMNS:
-        present = [row for row in rows if row.figures[field] is not None]
-        missing = [row for row in rows if row.figures[field] is None]
-        present.sort(key=lambda row: row.figures[field], reverse=sort.startswith("-"))
-        rows = present + missing
-    else:
-        sort = ""
-    return rows, sort, query
+    if field not in COLUMNS:
+        return rows
+    present = [row for row in rows if row.figures[field] is not None]
+    missing = [row for row in rows if row.figures[field] is None]
+    present.sort(key=lambda row: row.figures[field], reverse=sort.startswith("-"))
+    return present + missing
 
 
 def _headers(sort: str) -> list[dict]:
@@ -159,16 +190,10 @@ def _headers(sort: str) -> list[dict]:
 def _trend(scope_key: str, on: date, today_scope: Scope) -> list[dict]:
     """Month by month over the last twelve months from the daily snapshots: the last snapshot
     in each month, and the date asked for from the live figures."""
-    since = on.replace(year=on.year - 1)
-    latest: dict[tuple[int, int], ScopeSnapshot] = {}
-    for snap in ScopeSnapshot.objects.filter(
-        scope_key=scope_key, taken_on__gt=since, taken_on__lt=on
-    ).order_by("taken_on"):
-        latest[(snap.taken_on.year, snap.taken_on.month)] = snap
     points = [
-        {"on": snap.taken_on, "figures": snap.figures}
-        for key, snap in sorted(latest.items())
-        if key != (on.year, on.month)
+        {"on": taken_on, "figures": figures}
+        for taken_on, figures in monthly_snapshots(scope_key, on)
+        if (taken_on.year, taken_on.month) != (on.year, on.month)
     ]
     points.append({"on": on, "figures": F.as_plain(today_scope.figures)})
     return points
@@ -190,14 +215,15 @@ def _trend_charts(chart_prefix: str, trend: list[dict]) -> list[dict]:
     ]
 
 
-def _distribution(chart_id: str, counts: list[int]) -> dict:
-    bins = F.distribution(counts)
+def _distribution(chart_id: str, scope: Scope) -> dict:
+    """The distribution chart and table: from the bins the snapshot recorded, or the counts."""
+    bins = scope.bins if scope.bins is not None else F.distribution(scope.counts)
     return {
         "bins": bins,
         "svg": charts.bar_chart(
             chart_id, bins, title="Case holders by open cases held", marks=MARKS
         ),
-        "holders": len(counts),
+        "holders": sum(holders for _, holders in bins),
     }
 
 
@@ -215,7 +241,11 @@ def _checkins(report: Report, scope: Scope, trend: list[dict]) -> dict:
     above = {
         (p["on"].year, p["on"].month): p["figures"].get("share_above_bandwidth") for p in trend
     }
-    shares = monthly_shares(_scope_team_ids(report, scope), report.on)
+    shares = scope.checkins
+    if shares is None and report.taken_at is None:  # worked out live: the report has the teams
+        shares = monthly_shares(_scope_team_ids(report, scope), report.on)
+    elif shares is None:  # a snapshot taken before it recorded them, or a page of its teams
+        shares = monthly_shares(scope_team_ids(report.organisation, scope), report.on)
     return {
         "shares": [(row, above.get((row.month.year, row.month.month))) for row in shares],
         "trend_above": True,
@@ -228,9 +258,45 @@ def _checkins(report: Report, scope: Scope, trend: list[dict]) -> dict:
     }
 
 
-def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind: str) -> dict:
-    rows, sort, query = _sorted(children, request)
+def _cells(child: Scope, columns: list[tuple[str, str, str]]) -> str:
+    """A row's figures as table cells, built here rather than a filter at a time in the
+    template (a page of teams is 525 cells). `columns`: (field, kind, escaped label)."""
+    figures = child.figures
+    return mark_safe(  # noqa: S308 - every part is escaped: the labels before, the values here
+        "".join(
+            f'<td class="num" data-label="{label}">{_shown(figures.get(field), kind)}</td>'
+            for field, kind, label in columns
+        )
+    )
+
+
+def _shown(value, kind: str) -> str:
+    text = F.shown(value, kind)
+    return F.NO_FIGURE_HTML if text is None else escape(text)
+
+
+def _page_query(request) -> str:
+    """The page's query string without `page`, for the links to the other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("live", None)
+    return query.urlencode()
+
+
+def _page(
+    request,
+    report: Report,
+    scope: Scope,
+    *,
+    children: list[Scope],
+    kind: str,
+    listing: Listing | None = None,
+) -> dict:
+    listing = listing or Listing(query="", sort="", total=len(children))
+    sort, query = listing.sort, listing.query
     groups = _headers(sort)
+    headers = [header for group in groups for header in group["headers"]]
+    columns = [(h["field"], h["kind"], escape(h["label"])) for h in headers]
     trend = _trend(f"{scope.scope}:{scope.pk}", report.on, scope)
     return {
         "checkins": _checkins(report, scope, trend),
@@ -238,17 +304,20 @@ def _page(request, report: Report, scope: Scope, *, children: list[Scope], kind:
         "scope": scope,
         "figure_rows": _figure_rows(scope),
         "headlines": _headlines(scope),
-        "children": rows,
-        "children_total": len(children),
+        "children": children,
+        "child_rows": [(child, _cells(child, columns)) for child in children],
+        "children_total": listing.total,
+        "page": listing.page,
+        "page_query": _page_query(request),
         "child_kind": kind,
         "header_groups": groups,
-        "headers": [header for group in groups for header in group["headers"]],
+        "headers": headers,
         "sort": sort,
         "query": query,
         "trend": trend,
         "trend_fields": [(f, F.LABELS[f][0], F.LABELS[f][1]) for f, _ in TRENDS],
         "trend_charts": _trend_charts(f"trend-{scope.scope}", trend),
-        "distribution": _distribution(f"distribution-{scope.scope}", scope.counts),
+        "distribution": _distribution(f"distribution-{scope.scope}", scope),
         "refresh_minutes": settings.RECOMPUTE_EVERY_MINUTES,
         "working_since": live_figures_working_since(report.organisation.pk)
         if settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES
@@ -268,18 +337,45 @@ def _asked_live(request, organisation) -> HttpResponse | None:
     return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
-def _report(request, organisation, on: date, *, service=None) -> Report:
-    """An organisation's or a service's figures. Today's come from the snapshot the schedule
-    takes every few minutes when it is recent (the whole organisation's figures take seconds
-    at national size); `?live=1`, a past date or a missing or stale snapshot works them out
-    now."""
+def _snapshot_age(request, on: date) -> timedelta | None:
+    """How old today's snapshot may be to be read instead of working the figures out (the
+    whole organisation's take seconds at national size); None for `?live=1`, a past date or
+    where no schedule keeps snapshots."""
     minutes = settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES
     if minutes and on == timezone.localdate() and request.GET.get("live") != "1":
-        max_age = timedelta(minutes=minutes)
+        return timedelta(minutes=minutes)
+    return None
+
+
+def _report(request, organisation, on: date, *, service=None) -> Report:
+    """An organisation's or a service's figures, every row: today's from the snapshot the
+    schedule takes every few minutes when it is recent, else worked out now."""
+    if max_age := _snapshot_age(request, on):
         report = report_from_snapshot(organisation, service=service, max_age=max_age)
         if report is not None:
             return report
     return organisation_report(organisation, on, service=service)
+
+
+def _dashboard(request, organisation, on: date, *, service=None) -> tuple[Report, Listing]:
+    """A dashboard's figures and one page of its services or teams side by side. From today's
+    snapshot only that page's rows are read (the same for 25 teams or 2,500)."""
+    listing = Listing.asked(request)
+    number = request.GET.get("page")
+    if max_age := _snapshot_age(request, on):
+        found = dashboard_from_snapshot(
+            organisation,
+            service=service,
+            max_age=max_age,
+            query=listing.query,
+            sort=listing.sort,
+            page=number,
+            per_page=CHILDREN_PER_PAGE,
+        )
+        if found is not None:
+            return found.report, replace(listing, page=found.page, total=found.total)
+    report = organisation_report(organisation, on, service=service)
+    return report, listing.of(report.teams if service else report.services, number)
 
 
 def _organisation(request):
@@ -327,9 +423,14 @@ def dashboard_organisation(request) -> HttpResponse:
     form, on = _as_of(request)
     if asked := _asked_live(request, _organisation(request)):
         return asked
-    report = _report(request, _organisation(request), on)
+    report, listing = _dashboard(request, _organisation(request), on)
     context = _page(
-        request, report, report.organisation_scope, children=report.services, kind="service"
+        request,
+        report,
+        report.organisation_scope,
+        children=list(listing.page or []),
+        kind="service",
+        listing=listing,
     )
     return render(request, "reports/dashboard.html", {**context, "form": form})
 
@@ -342,23 +443,24 @@ def dashboard_service(request, pk: int) -> HttpResponse:
     form, on = _as_of(request)
     if asked := _asked_live(request, service.organisation):
         return asked
-    report = _report(request, service.organisation, on, service=service)
+    report, listing = _dashboard(request, service.organisation, on, service=service)
     scope = report.service(service.pk)
-    context = _page(request, report, scope, children=report.teams, kind="team")
+    context = _page(
+        request, report, scope, children=list(listing.page or []), kind="team", listing=listing
+    )
     return render(request, "reports/dashboard.html", {**context, "form": form})
 
 
-def _members(report: Report, team: Team) -> list[dict]:
-    """The team's members in post with cases against promise, points against bandwidth and
-    their open flags (one query for the flags)."""
-    flags = Counter(
-        dict(
-            Flag.objects.open()
-            .filter(team=team, worker__isnull=False)
-            .values_list("worker_id")
-            .annotate(n=Count("pk"))
-        )
+def _open_flags(team: Team) -> Counter:
+    """The team's open flags counted by worker (None: flags about no one worker). One query."""
+    return Counter(
+        dict(Flag.objects.open().filter(team=team).values_list("worker_id").annotate(n=Count("pk")))
     )
+
+
+def _members(report: Report, team: Team, flags: Counter) -> list[dict]:
+    """The team's members in post with cases against promise, points against bandwidth and
+    their open flags (`_open_flags`)."""
     members = []
     for staff in report.staff:
         if staff.team_id != team.pk or staff.load is None:
@@ -397,6 +499,7 @@ def dashboard_team(request, pk: int) -> HttpResponse:
     scope = report.team(team.pk)
     context = _page(request, report, scope, children=[], kind="")
     queue = team.cases.in_queue().count()
+    flags = _open_flags(team)
     headroom = scope.figures["capacity"] - scope.figures["weighted_load"]
     period = ReasonsPeriodForm(request.GET or None)
     since, until = period.period(timezone.localdate())
@@ -409,9 +512,9 @@ def dashboard_team(request, pk: int) -> HttpResponse:
             **context,
             "form": form,
             "team": team,
-            "members": _members(report, team),
+            "members": _members(report, team, flags),
             "queue_size": queue,
-            "open_flags": Flag.objects.open().filter(team=team).count(),
+            "open_flags": flags.total(),
             "headroom": headroom,
             "period": period,
             "reasons": allocation_reasons(team, since=since, until=until),
@@ -509,7 +612,7 @@ def _table(report: Report, scope: Scope, table: str, fmt: str, *, children, team
             [m["worker"].name, m["role"], m["fte"], m["open_cases"], m["promise"],
              m["above_promise"], m["weighted_load"], m["capacity"], str(m["status"]),
              m["open_flags"]]
-            for m in _members(report, team)
+            for m in _members(report, team, _open_flags(team))
         ]  # fmt: skip
     elif table == "trend":
         columns = [Column("date", "Date", "date"), *exports.figure_columns()]

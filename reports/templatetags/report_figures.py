@@ -1,26 +1,19 @@
 """Showing a figure the way its kind asks: ratios to 0.01, shares as percentages, counts whole."""
 
-from decimal import Decimal
-
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from reports import figures as F
 
 register = template.Library()
 
 
 @register.filter
 def figure(value, kind: str = "ratio"):
-    """A figure for people: "–" (with a spoken "no figure") when there is nothing to divide by."""
-    if value is None:
-        return format_html('–<span class="visually-hidden"> ({})</span>', "no figure")
-    value = Decimal(str(value))
-    if kind == "share":
-        return f"{value * 100:.1f}%"
-    if kind in ("ratio", "fte"):
-        return f"{value:,.2f}"
-    if kind == "days":
-        return f"{value:.1f}".removesuffix(".0")
-    return f"{int(value):,}"
+    """A figure for people (`figures.shown`): "–" (with a spoken "no figure") when there is
+    nothing to divide by."""
+    text = F.shown(value, kind)
+    return mark_safe(F.NO_FIGURE_HTML) if text is None else text  # noqa: S308 - a constant
 
 
 @register.filter

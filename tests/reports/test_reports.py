@@ -494,8 +494,9 @@ def test_the_dashboards_make_the_same_number_of_queries_for_a_bigger_organisatio
 # versions are read in one query (weighting.selectors.schemes_for). The check-ins add two: the
 # latest answers for the shares and the answers month by month; supervision one (each worker's
 # last supervision and plan); the team dashboard adds one for the allocation reasons over the
-# period (reports.selectors.allocation_reasons).
-PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 17, 18, 21
+# period (reports.selectors.allocation_reasons), and one for its open flags (by worker, and in
+# all); it does not load its team again for the figures.
+PINNED_ORGANISATION, PINNED_SERVICE, PINNED_TEAM = 17, 18, 19
 
 
 def test_take_snapshots_fills_month_ends_and_refuses_a_silly_number(team):
@@ -599,4 +600,112 @@ def test_without_a_schedule_the_dashboards_are_always_live(client_for, director,
     )
 
 
-PINNED_FROM_SNAPSHOT = 8
+# From the snapshot: the session, the user, the organisation and the unread notifications
+# (every page), then two counts that say the snapshot is complete and recent, the side by side
+# rows counted and one page of them read, the scope's own row and the trend. The service's page
+# also reads the service.
+PINNED_FROM_SNAPSHOT, PINNED_SERVICE_FROM_SNAPSHOT = 10, 11
+
+
+def _service_with_teams(organisation, n, *, service=None):
+    """n more teams in one service, each with a worker holding i % 7 cases (the first team
+    of every seven holds none, so its caseload figures are missing)."""
+    teams = []
+    for i in range(n):
+        team = (
+            TeamFactory(service=service)
+            if service
+            else TeamFactory(service__organisation=organisation)
+        )
+        service = team.service
+        if i % 7:
+            bulk_cases(team, i % 7, worker=WorkerFactory(team=team))
+        teams.append(team)
+    return service, teams
+
+
+def test_the_service_dashboard_from_a_snapshot_costs_the_same_queries_for_2_teams_or_40(
+    client_for, director, organisation, settings
+):
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 35
+    service, _ = _service_with_teams(organisation, 2)
+    client = client_for(director)
+    url = reverse("dashboard_service", args=[service.pk])
+    services.snapshot_take()
+    few = _queries(client, url)
+    _service_with_teams(organisation, 38, service=service)
+    services.snapshot_take()
+    page = client.get(url)
+    assert page.context["report"].taken_at is not None
+    assert len(page.context["children"]) == 25  # a page of them
+    assert page.context["children_total"] == 40
+    assert _queries(client, url) == few == PINNED_SERVICE_FROM_SNAPSHOT
+    assert _queries(client, url + "?page=2&sort=-caseload_per_fte&q=e") == few
+
+
+@pytest.mark.parametrize(
+    "sort", ["", "caseload_per_fte", "-caseload_per_fte", "-share_above_promise", "workers"]
+)
+def test_the_snapshot_pages_the_teams_in_the_order_and_filter_worked_out_live(
+    client_for, director, organisation, settings, sort
+):
+    service, _ = _service_with_teams(organisation, 30)
+    services.snapshot_take()
+    client = client_for(director)
+    url = reverse("dashboard_service", args=[service.pk]) + f"?sort={sort}"
+
+    def names(max_age, extra=""):
+        settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = max_age
+        pages = [client.get(url + f"&page={n}{extra}") for n in (1, 2)]
+        assert (pages[0].context["report"].taken_at is not None) == bool(max_age)
+        return [c.name for p in pages for c in p.context["children"]]
+
+    live = names(0)
+    assert len(live) == 30 and len(set(live)) == 30
+    assert names(35) == live
+    assert names(35, "&q=1") == names(0, "&q=1")
+
+
+def test_a_page_of_teams_says_which_of_how_many_and_links_to_the_next(
+    client_for, director, organisation, settings
+):
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 35
+    service, _ = _service_with_teams(organisation, 26)
+    services.snapshot_take()
+    client = client_for(director)
+    url = reverse("dashboard_service", args=[service.pk])
+    html = client.get(url + "?sort=-workers").content.decode()
+    assert "Showing 1–25 of 26 teams, 25 a page." in html
+    assert "Page 1 of 2" in html
+    assert 'href="?sort=-workers&amp;page=2"' in html
+    last = client.get(url + "?sort=-workers&page=2")
+    assert len(last.context["children"]) == 1
+    assert "Showing 26–26 of 26 teams" in last.content.decode()
+    none = client.get(url + "?q=no+such+team").content.decode()
+    assert "No team name contains “no such team”." in none
+    assert "Showing 0 of 26 teams." in none
+
+
+def test_the_director_dashboard_from_a_snapshot_shows_the_check_ins_without_reading_them(
+    client_for, director, team, caseworker, settings
+):
+    from caseload.checkins.models import CheckIn
+
+    settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 35
+    CheckIn.objects.create(
+        worker=caseworker.worker,
+        answered_on=TODAY,
+        answer="unmanageable",
+        bandwidth_status="within",
+    )
+    services.snapshot_take()
+    client = client_for(director)
+    for url in (
+        reverse("dashboard_organisation"),
+        reverse("dashboard_service", args=[team.service_id]),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).content.decode()
+        assert not [q for q in captured if "checkins_checkin" in q["sql"]], url
+        shares = body.split('id="checkin-shares"')[1].split("</table>")[0]
+        assert "1 (100%)" in shares, url
