@@ -102,6 +102,33 @@ def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
     _copy(model, fields, rows)
 
 
+def insert_rows_returning_ids(
+    model: type[Model], columns: list[str], rows: list[tuple]
+) -> list[int]:
+    """Insert plain rows and return their new primary keys, in order, without building a model
+    instance per row on PostgreSQL (ids from the sequence, then COPY). Columns not named take
+    their field's default. A row the database refuses (a unique constraint) fails the lot."""
+    if not rows:
+        return []
+    named = [model._meta.get_field(name) for name in columns]
+    rest = [f for f in _columns(model) if f not in named and not f.primary_key]
+    defaults = tuple(f.get_default() for f in rest)
+    if connection.vendor != "postgresql":
+        objs = [
+            model(
+                **dict(zip(columns, row, strict=True)),
+                **{f.attname: d for f, d in zip(rest, defaults, strict=True)},
+            )
+            for row in rows
+        ]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return [obj.pk for obj in objs]
+    ids = _take_ids(model, len(rows))
+    fields = [model._meta.pk, *named, *rest]
+    _copy(model, fields, ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)))
+    return ids
+
+
 ANALYZE_AFTER_ROWS = 5000  # rows written at once: above this, refresh the planner's statistics
 
 

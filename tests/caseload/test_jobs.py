@@ -39,7 +39,7 @@ def test_a_flag_opens_when_a_worker_goes_above_promise_and_resolves_when_it_clea
     _fill(worker, 16)
     result = jobs.flags_refresh_team(team_id=team.pk)
     flag = Flag.objects.get(kind="above_promise", worker=worker)
-    assert flag in result.opened and flag.is_open
+    assert flag.pk in result.opened and flag.is_open
     assert flag.detail == "16 cases against a promise of 15"
     jobs.flag_acknowledge(flag=flag, by=manager, note="Moving two cases next week")
     case = worker.allocations.filter(ended_on__isnull=True).first().case
