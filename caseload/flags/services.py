@@ -82,9 +82,9 @@ def _bulk_work():
     finally:
         if collecting:
             gc.enable()
-        if jit is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+    if jit is not None:  # after an error the transaction (or savepoint) undoes the setting
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
 
 
 def _refresh(organisation_id, team_ids, now) -> RefreshResult:
@@ -109,12 +109,12 @@ def _refresh(organisation_id, team_ids, now) -> RefreshResult:
             continue
         result.still_open += 1
         if detail != condition.detail:
-            to_update.append(Flag(pk=pk, detail=condition.detail))
+            to_update.append((pk, condition.detail))
     for start in range(0, len(to_resolve), CHUNK):
         result.resolved += Flag.objects.filter(
             pk__in=to_resolve[start : start + CHUNK], resolved_at__isnull=True
         ).update(resolved_at=now)
-    Flag.objects.bulk_update(to_update, ["detail"], batch_size=1000)
+    bulk.update_column(Flag, "detail", to_update)
     teams = Team.objects.filter(service__organisation_id=organisation_id)
     (teams if team_ids is None else teams.filter(pk__in=team_ids)).update(flags_computed_at=now)
     # What is left of `wanted` holds and has no open flag yet.

@@ -346,3 +346,43 @@ def test_an_overdue_visit_raises_a_flag_that_a_visit_resolves(team, caseworker):
     jobs.flags_refresh_team(team_id=team.pk)
     flag.refresh_from_db()
     assert flag.resolved_at is not None
+
+
+def test_a_refresh_leaves_the_database_session_and_python_as_it_found_them(team, require_postgres):
+    import gc
+
+    def jit():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    before = jit()
+    _fill(WorkerFactory(team=team), 16)
+    jobs.flags_refresh_team(team_id=team.pk)
+    assert jit() == before
+    assert gc.isenabled()
+
+
+def test_a_flag_another_run_opened_a_moment_ago_is_skipped_and_the_rest_still_open(
+    team, other_team, settings
+):
+    settings.FLAG_UNALLOCATED_DAYS = 5
+    worker = WorkerFactory(team=team)
+    _fill(worker, 16)
+    waiting = CaseFactory(team=team, opened_on=timezone.localdate() - timedelta(days=6))
+    # As if a run for the other team had just opened the worker's flag (it is not this team's
+    # to see, so this refresh still wants to open it, and the database refuses it).
+    taken = Flag.objects.create(
+        kind="above_promise",
+        team=other_team,
+        worker=worker,
+        subject_key=f"worker:{worker.pk}",
+        opened_at=timezone.now(),
+    )
+    result = jobs.flags_refresh_team(team_id=team.pk)
+    opened = Flag.objects.filter(pk__in=result.opened)
+    assert set(opened.values_list("kind", "subject_key")) >= {
+        ("unallocated_too_long", f"case:{waiting.pk}")
+    }
+    assert not opened.filter(kind="above_promise").exists()
+    assert Flag.objects.open().filter(kind="above_promise").get() == taken
