@@ -189,6 +189,7 @@ def flags_refresh_team_from_conditions(*, team_id: int) -> RefreshResult:
         return result
     now = timezone.now()
     wanted = {(c.kind, c.subject_key): c for c in team_conditions(team)}
+    opened: list[Flag] = []
     open_flags = {(f.kind, f.subject_key): f for f in Flag.objects.open().filter(team=team)}
     for key, flag in open_flags.items():
         if key in wanted:
@@ -214,9 +215,10 @@ def flags_refresh_team_from_conditions(*, team_id: int) -> RefreshResult:
                 )
         except IntegrityError:  # another run opened it a moment ago
             continue
-        result.opened.append(flag)
-    if result.opened:
-        notify_flags_opened(team=team, flags=result.opened)
+        opened.append(flag)
+    result.opened = [flag.pk for flag in opened]
+    if opened:
+        notify_flags_opened(team=team, flags=opened)
     return result
 
 

@@ -107,11 +107,14 @@ def worker_loads(
         if len(workers) < WHOLE_ORGANISATION
         else reductions_for(Worker.objects.filter(team__service__organisation_id=organisation_id))
     )
+    bands = {
+        kind: scoring.Band(Decimal(standard.band_bottom), Decimal(standard.band_top))
+        for kind, standard in standards.items()
+    }
     rows = {}
     for worker in workers:
         kind = standard_kind(worker)
-        standard = standards[kind]
-        band = scoring.Band(Decimal(standard.band_bottom), Decimal(standard.band_top))
+        standard, band = standards[kind], bands[kind]
         own = tuple(reductions.get(worker.pk, ()))
         open_cases, points = totals.get(worker.pk, (0, 0))
         load = scoring.worker_load_from_totals(

@@ -8,13 +8,12 @@ team-by-team statement of the same rules is the tests' oracle (`tests/oracles.py
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,9 +32,9 @@ from weighting.scoring import BandwidthStatus
 from weighting.selectors import stale_after
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A flag that should be open now: its kind, subject and a detail without personal data."""
+class Condition(NamedTuple):
+    """A flag that should be open now: its kind, subject and a detail without personal data.
+    (A tuple: a first run builds half a million of them.)"""
 
     kind: str
     subject_key: str
@@ -217,21 +216,29 @@ def checkin_conditions(organisation_id, team_ids=None) -> dict[int, list[Conditi
     unmanageable when their measured load was not above band. Only those workers leave the
     database."""
     since = checkin_rules.counts_since(timezone.localdate())
-    answers = CheckIn.objects.filter(worker=OuterRef("pk")).order_by("-answered_on", "-pk")
+    # A worker answers at most once a day (a database constraint), so the day orders the
+    # answers. Only an unmanageable answer that still counts and has none after it leaves the
+    # database, with the answer before it.
+    same_worker = CheckIn.objects.filter(worker=OuterRef("worker"))
+    # (An answer after one that still counts still counts too: the bound only narrows the scan.)
+    after = same_worker.filter(answered_on__gte=since, answered_on__gt=OuterRef("answered_on"))
+    before = same_worker.filter(answered_on__lt=OuterRef("answered_on")).order_by("-answered_on")
     rows = (
-        _workers_in_scope(organisation_id, team_ids)
-        .annotate(
-            last_answer=Subquery(answers.values("answer")[:1]),
-            last_on=Subquery(answers.values("answered_on")[:1]),
-            last_status=Subquery(answers.values("bandwidth_status")[:1]),
-            previous_answer=Subquery(answers.values("answer")[1:2]),
+        CheckIn.objects.filter(
+            worker__in=_workers_in_scope(organisation_id, team_ids),
+            answer=Manageability.UNMANAGEABLE,
+            answered_on__gte=since,
         )
-        .filter(last_answer=Manageability.UNMANAGEABLE, last_on__gte=since)
+        .filter(~Exists(after))
+        .annotate(previous_answer=Subquery(before.values("answer")[:1]))
         .filter(
-            Q(previous_answer=Manageability.UNMANAGEABLE) | ~Q(last_status=BandwidthStatus.ABOVE)
+            Q(previous_answer=Manageability.UNMANAGEABLE)
+            | ~Q(bandwidth_status=BandwidthStatus.ABOVE)
         )
-        .order_by("pk")
-        .values_list("pk", "team_id", "last_on", "last_status", "previous_answer")
+        .order_by("worker_id")
+        .values_list(
+            "worker_id", "worker__team_id", "answered_on", "bandwidth_status", "previous_answer"
+        )
     )
     conditions: dict[int, list[Condition]] = defaultdict(list)
     for pk, team_id, last_on, last_status, previous_answer in rows:

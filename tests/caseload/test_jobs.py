@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from caseload.core import recompute
 from caseload.core.models import Flag, Notification, TaskLock, TaskRun
 from caseload.flags import services as jobs
 from caseload.flags import tasks
-from tests.caseload.factories import WorkerFactory
+from tests.caseload.factories import TeamFactory, UserFactory, WorkerFactory
 from tests.participants.factories import CaseFactory, held_case
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_a_flag_opens_when_a_worker_goes_above_promise_and_resolves_when_it_clea
     _fill(worker, 16)
     result = jobs.flags_refresh_team(team_id=team.pk)
     flag = Flag.objects.get(kind="above_promise", worker=worker)
-    assert flag in result.opened and flag.is_open
+    assert flag.pk in result.opened and flag.is_open
     assert flag.detail == "16 cases against a promise of 15"
     jobs.flag_acknowledge(flag=flag, by=manager, note="Moving two cases next week")
     case = worker.allocations.filter(ended_on__isnull=True).first().case
@@ -105,6 +106,49 @@ def test_an_opened_flag_notifies_managers_and_directors_and_emails_the_manager(
     assert "Heavy Load" in message.body
     participants = [c.participant.family_name for c in CaseFactory._meta.model.objects.all()]
     assert not any(name in message.body for name in participants)
+
+
+def test_flags_opening_in_many_teams_tell_each_teams_managers_only_of_their_own_team(
+    team, other_team, manager, director, outsider_manager, django_capture_on_commit_callbacks
+):
+    gone = UserFactory(username="gone", role="manager", is_active=False)
+    other_team.managers.add(gone)
+    _fill(WorkerFactory(team=team, name="Heavy North"), 16)
+    _fill(WorkerFactory(team=other_team, name="Heavy South"), 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = jobs.flags_refresh_organisation(team.service.organisation_id)
+    told = set(Notification.objects.values_list("recipient__username", "flag__team__name"))
+    assert told == {
+        ("bob", "Assessment North"),
+        ("olive", "Child Protection South"),
+        ("diana", "Assessment North"),
+        ("diana", "Child Protection South"),
+    }
+    assert Notification.objects.count() == 2 * len(result.opened)
+    by_recipient = {tuple(message.to): message.body for message in mail.outbox}
+    assert set(by_recipient) == {(manager.email,), (outsider_manager.email,)}
+    assert "Heavy North" in by_recipient[(manager.email,)]
+    assert "Heavy South" not in by_recipient[(manager.email,)]
+    assert "Heavy South" in by_recipient[(outsider_manager.email,)]
+
+
+def test_a_first_run_tells_any_number_of_teams_in_the_same_number_of_queries(
+    organisation,
+):
+    def refresh_with_a_flag_in(count):
+        for _ in range(count):
+            team = TeamFactory(service__organisation=organisation)
+            team.managers.add(UserFactory(role="manager", organisation=organisation))
+            _fill(WorkerFactory(team=team), 16)
+        Flag.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            opened = jobs.flags_refresh_organisation(organisation.pk).opened
+        return len(opened), len(queries)
+
+    few_opened, few = refresh_with_a_flag_in(1)
+    many_opened, many = refresh_with_a_flag_in(4)
+    assert many_opened > few_opened
+    assert many == few
 
 
 def test_many_changes_to_a_team_in_a_minute_cost_one_recompute(team, settings):
@@ -302,3 +346,43 @@ def test_an_overdue_visit_raises_a_flag_that_a_visit_resolves(team, caseworker):
     jobs.flags_refresh_team(team_id=team.pk)
     flag.refresh_from_db()
     assert flag.resolved_at is not None
+
+
+def test_a_refresh_leaves_the_database_session_and_python_as_it_found_them(team, require_postgres):
+    import gc
+
+    def jit():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    before = jit()
+    _fill(WorkerFactory(team=team), 16)
+    jobs.flags_refresh_team(team_id=team.pk)
+    assert jit() == before
+    assert gc.isenabled()
+
+
+def test_a_flag_another_run_opened_a_moment_ago_is_skipped_and_the_rest_still_open(
+    team, other_team, settings
+):
+    settings.FLAG_UNALLOCATED_DAYS = 5
+    worker = WorkerFactory(team=team)
+    _fill(worker, 16)
+    waiting = CaseFactory(team=team, opened_on=timezone.localdate() - timedelta(days=6))
+    # As if a run for the other team had just opened the worker's flag (it is not this team's
+    # to see, so this refresh still wants to open it, and the database refuses it).
+    taken = Flag.objects.create(
+        kind="above_promise",
+        team=other_team,
+        worker=worker,
+        subject_key=f"worker:{worker.pk}",
+        opened_at=timezone.now(),
+    )
+    result = jobs.flags_refresh_team(team_id=team.pk)
+    opened = Flag.objects.filter(pk__in=result.opened)
+    assert set(opened.values_list("kind", "subject_key")) >= {
+        ("unallocated_too_long", f"case:{waiting.pk}")
+    }
+    assert not opened.filter(kind="above_promise").exists()
+    assert Flag.objects.open().filter(kind="above_promise").get() == taken
