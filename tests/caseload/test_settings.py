@@ -86,3 +86,20 @@ def test_site_url_defaults_to_the_first_allowed_host_and_is_required_when_none_n
     )
     assert json.loads(result.stdout)["site"] == "https://caseload.council.gov.uk"
     assert json.loads(_settings_with({}).stdout)["site"] == "http://127.0.0.1:8000"
+
+
+def test_on_postgresql_the_apps_connections_run_without_just_in_time_compilation():
+    probe = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="caseload.config.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/caseload",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-c jit=off" in result.stdout
