@@ -25,6 +25,17 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Hash the tests' passwords with a quick hasher, as Django's testing guide advises: the
+    production hasher's million rounds cost most of a second per user, and every user the
+    factories make has a password. Signing in, lock-out and two-step work the same with it."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _same_fake_data_every_run(request):
     """Seed factory-boy's Faker from the test's id, so a test sees the same names on every run
@@ -197,3 +208,20 @@ def eager_tasks():
     current_app.conf.task_always_eager = True
     yield
     current_app.conf.task_always_eager = old
+
+
+@pytest.fixture(scope="session")
+def _demo_captures():
+    """The small demo's rows, by seed, for this test process (tests/demo_rows.py)."""
+    return {}
+
+
+@pytest.fixture
+def small_demo(db, _demo_captures):
+    """`small_demo(seed=1)`: the small demo organisation in this test's database, exactly as
+    `demo.seed(size="small", seed=seed)` leaves it, and what `seed` returned. Seeded for real
+    once per process, written back in a fraction of a second after that (tests/demo_rows.py).
+    Ask for it before any fixture that writes rows."""
+    from tests.demo_rows import seeded
+
+    return lambda seed=1: seeded(_demo_captures, seed)
