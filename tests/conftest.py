@@ -212,7 +212,7 @@ def eager_tasks():
 
 @pytest.fixture(scope="session")
 def _demo_captures():
-    """The small demo's rows, by seed, for this test process (tests/demo_rows.py)."""
+    """The rows the demo's seeding wrote, for this test process (tests/demo_rows.py)."""
     return {}
 
 
@@ -222,6 +222,6 @@ def small_demo(db, _demo_captures):
     `demo.seed(size="small", seed=seed)` leaves it, and what `seed` returned. Seeded for real
     once per process, written back in a fraction of a second after that (tests/demo_rows.py).
     Ask for it before any fixture that writes rows."""
-    from tests.demo_rows import seeded
+    from tests import demo_rows
 
-    return lambda seed=1: seeded(_demo_captures, seed)
+    return lambda seed=1: demo_rows.small_demo(_demo_captures, seed)

@@ -1,17 +1,18 @@
 """The small demo organisation, seeded once per test process and written back after that.
 
-`demo.seed(size="small")` takes seconds (it builds thousands of rows through the ORM, one
-generator draw at a time); a dozen test files need it. The first time a process asks for a seed,
-`seeded` runs `demo.seed` for real and keeps the rows it wrote (every table, read before and
-after); later asks write those same rows back with a few multi-row INSERTs. The database then
-holds exactly what seeding would have left, with the same primary keys each time.
+Seeding the small demo takes seconds (thousands of rows built through the ORM; the browser tests
+add a year of snapshots), and a dozen test files need it. The first time a process asks,
+`kept` builds it for real and keeps the rows that building wrote (every table, read before and
+after); later asks write those same rows back (COPY on PostgreSQL), a fraction of a second. The
+database then holds exactly what building would have left, with the same primary keys each time.
 
-Written back only onto the database the rows were taken from: if any table's content differs
-from what it held before the first seeding (a test's own rows, a flush that re-created the
-defaults), `seeded` seeds for real again. So a test sees the demo's real rows, never a stale copy.
+Written back only onto the content the rows were taken from: if any table holds anything else
+(a test's own rows, a flush that re-created the defaults), `kept` builds for real again (and
+keeps that too). So a test sees the demo's real rows, never a copy that no longer fits.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -32,11 +33,11 @@ class _Table:
 
 @dataclass
 class Capture:
-    """What one `demo.seed(size="small", seed=N)` wrote, and onto what."""
+    """What one build wrote, onto what content, and what it returned."""
 
     before: dict[str, frozenset]
     tables: list[_Table]
-    result: demo.SeedResult
+    result: object
 
 
 def _key(row: tuple) -> tuple:
@@ -48,37 +49,31 @@ def _key(row: tuple) -> tuple:
     return row
 
 
-def _tables() -> list[str]:
-    return sorted(connection.introspection.django_table_names(only_existing=True))
-
-
-def _read(cursor, table: str) -> tuple[tuple[str, ...], dict[tuple, tuple]]:
-    cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-    columns = tuple(column[0] for column in cursor.description)
-    return columns, {_key(row): row for row in cursor.fetchall()}
-
-
 def _contents() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[tuple, tuple]]]:
+    """Every table's columns and rows."""
     columns, rows = {}, {}
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table in _tables():
-            columns[table], rows[table] = _read(cursor, table)
+        for table in sorted(connection.introspection.django_table_names(only_existing=True)):
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            columns[table] = tuple(column[0] for column in cursor.description)
+            rows[table] = {_key(row): row for row in cursor.fetchall()}
     return columns, rows
 
 
-def _primary_keys() -> dict[str, str]:
-    return {
+def _frozen(rows: dict[str, dict[tuple, tuple]]) -> dict[str, frozenset]:
+    return {name: frozenset(found) for name, found in rows.items()}
+
+
+def capture(build: Callable[[], object], before: dict | None = None) -> Capture:
+    """Build for real and keep what changed, table by table (`before`: the rows now)."""
+    before = _contents()[1] if before is None else before
+    result = build()
+    columns, after = _contents()
+    pks = {
         model._meta.db_table: model._meta.pk.column
         for model in apps.get_models(include_auto_created=True)
     }
-
-
-def capture(seed: int) -> Capture:
-    """Seed for real and keep what changed, table by table."""
-    _, before = _contents()
-    result = demo.seed(size="small", seed=seed)
-    columns, after = _contents()
-    pks = _primary_keys()
     tables = []
     for name, rows in after.items():
         old = before.get(name, {})
@@ -86,15 +81,7 @@ def capture(seed: int) -> Capture:
         removed = [row for key, row in old.items() if key not in rows]
         if added or removed:
             tables.append(_Table(name, columns[name], pks.get(name), added, removed))
-    frozen = {name: frozenset(rows) for name, rows in before.items()}
-    return Capture(before=frozen, tables=tables, result=copy.deepcopy(result))
-
-
-def _unchanged_since(found: Capture) -> bool:
-    _, rows = _contents()
-    return rows.keys() == found.before.keys() and all(
-        frozenset(rows[name]) == found.before[name] for name in rows
-    )
+    return Capture(before=_frozen(before), tables=tables, result=copy.deepcopy(result))
 
 
 def _insert(cursor, table: _Table) -> None:
@@ -111,7 +98,7 @@ def _insert(cursor, table: _Table) -> None:
 
 def _delete(cursor, table: _Table) -> None:
     if table.pk is None:
-        raise RuntimeError(f"demo seeding changed {table.name}, which has no primary key")
+        raise RuntimeError(f"demo rows: building changed {table.name}, which has no primary key")
     quote = connection.ops.quote_name
     at = table.columns.index(table.pk)
     for row in table.removed:
@@ -140,8 +127,9 @@ def _sequences_past(cursor, tables: list[_Table]) -> None:
         )
 
 
-def write_back(found: Capture) -> demo.SeedResult:
-    """Write the captured rows back (onto the content they were taken from)."""
+def write_back(found: Capture) -> None:
+    """Write the captured rows back (onto the content they were taken from), in one
+    transaction (foreign keys are checked at its end)."""
     with transaction.atomic(), connection.cursor() as cursor:
         for table in found.tables:
             if table.removed:
@@ -150,17 +138,33 @@ def write_back(found: Capture) -> demo.SeedResult:
             if table.added:
                 _insert(cursor, table)
         _sequences_past(cursor, found.tables)
-    result = copy.deepcopy(found.result)
-    result.organisation = Organisation.objects.get(pk=found.result.organisation.pk)
-    return result
 
 
-def seeded(captures: dict[int, Capture], seed: int = 1) -> demo.SeedResult:
-    """The small demo organisation for `seed`, as `demo.seed(size="small", seed=seed)` leaves
-    it: written back from `captures` when the database is as it was, seeded (and kept) if not."""
-    found = captures.get(seed)
-    if found is not None and _unchanged_since(found):
-        return write_back(found)
-    found = capture(seed)
-    captures.setdefault(seed, found)
+def written_back(captures: list[Capture], rows: dict | None = None) -> Capture | None:
+    """Write back the capture taken on the content the database holds now, if there is one."""
+    now = _frozen(_contents()[1] if rows is None else rows)
+    for found in captures:
+        if found.before == now:
+            write_back(found)
+            return found
+    return None
+
+
+def kept(captures: list[Capture], build: Callable[[], object]) -> object:
+    """What `build()` returns, with the database as `build()` leaves it: written back from one
+    of `captures` taken on the content the database holds now, or built for real and kept."""
+    _, rows = _contents()
+    found = written_back(captures, rows)
+    if found is None:
+        found = capture(build, before=rows)
+        captures.append(found)
     return copy.deepcopy(found.result)
+
+
+def small_demo(captures: dict, seed: int = 1) -> demo.SeedResult:
+    """The small demo organisation, as `demo.seed(size="small", seed=seed)` leaves it."""
+    result = kept(
+        captures.setdefault(("small", seed), []), lambda: demo.seed(size="small", seed=seed)
+    )
+    result.organisation = Organisation.objects.get(pk=result.organisation.pk)
+    return result

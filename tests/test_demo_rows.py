@@ -8,24 +8,33 @@ from tests import demo_rows
 
 
 def _rows() -> dict[str, frozenset]:
-    _, rows = demo_rows._contents()
-    return {table: frozenset(found) for table, found in rows.items()}
+    return demo_rows._frozen(demo_rows._contents()[1])
 
 
-def test_the_demo_written_back_holds_exactly_the_rows_seeding_wrote(db, _demo_captures):
+def test_the_demo_written_back_holds_exactly_the_rows_seeding_wrote(db):
+    captures = {}
     empty = transaction.savepoint()
-    seeded = demo_rows.seeded(captures := {}, seed=1)
+    seeded = demo_rows.small_demo(captures, seed=1)
     after_seeding = _rows()
     transaction.savepoint_rollback(empty)
-    assert demo_rows._unchanged_since(captures[1])
 
-    written_back = demo_rows.seeded(captures, seed=1)
+    written_back = demo_rows.small_demo(captures, seed=1)
 
     assert _rows() == after_seeding
+    assert len(captures["small", 1]) == 1  # written back, not seeded again
     assert written_back.counts == seeded.counts
     assert written_back.logins == seeded.logins
     assert written_back.organisation == seeded.organisation
+
+
+def test_a_database_holding_other_rows_is_seeded_not_written_back(db):
+    captures = {}
+    empty = transaction.savepoint()
+    demo_rows.small_demo(captures, seed=1)
     transaction.savepoint_rollback(empty)
     Organisation.objects.create(name="Somewhere else")
-    assert not demo_rows._unchanged_since(captures[1])  # so `seeded` would seed for real
-    _demo_captures.setdefault(1, captures[1])
+
+    demo_rows.small_demo(captures, seed=1)
+
+    assert len(captures["small", 1]) == 2
+    assert Organisation.objects.filter(name="Northshire County Council").count() == 1
