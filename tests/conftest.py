@@ -17,6 +17,21 @@ from tests.caseload.factories import (
 )
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+_FAULT_TIMES_FROM_WORKERS: dict[str, dict] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: keep the fault times a test process measured (tests/faults/conftest.py)."""
+    _FAULT_TIMES_FROM_WORKERS.update(getattr(node, "workeroutput", {}).get("fault_times", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """With several test processes, print and write the fault times here, once."""
+    if _FAULT_TIMES_FROM_WORKERS:
+        from tests.faults.conftest import summarise
+
+        summarise(terminalreporter, _FAULT_TIMES_FROM_WORKERS)
 
 
 def _skip_or_fail(reason: str) -> None:
