@@ -32,10 +32,10 @@ demo: migrate
 	@echo "Caseload demo: http://127.0.0.1:$(PORT)/  (the sign-in page lists every demo login)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# One test process by default. `make test TEST_WORKERS=2` (or `auto`) spreads the tests over
-# processes with pytest-xdist, each with its own database and cache prefix; `--dist load` keeps
-# the order that runs database-flushing tests last in each process.
-TEST_WORKERS ?= 1
+# Two test processes by default (pytest-xdist), each with its own database and cache prefix;
+# `--dist load` keeps the order that runs database-flushing tests last in each process.
+# `make test TEST_WORKERS=1` runs them in one process, `TEST_WORKERS=auto` one per core.
+TEST_WORKERS ?= 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist load)

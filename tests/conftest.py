@@ -17,12 +17,38 @@ from tests.caseload.factories import (
 )
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+_FAULT_TIMES_FROM_WORKERS: dict[str, dict] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: keep the fault times a test process measured (tests/faults/conftest.py)."""
+    _FAULT_TIMES_FROM_WORKERS.update(getattr(node, "workeroutput", {}).get("fault_times", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """With several test processes, print and write the fault times here, once."""
+    if _FAULT_TIMES_FROM_WORKERS:
+        from tests.faults.conftest import summarise
+
+        summarise(terminalreporter, _FAULT_TIMES_FROM_WORKERS)
 
 
 def _skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 says it must be there")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Hash the tests' passwords with a quick hasher, as Django's testing guide advises: the
+    production hasher's million rounds cost most of a second per user, and every user the
+    factories make has a password. Signing in, lock-out and two-step work the same with it."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -197,3 +223,20 @@ def eager_tasks():
     current_app.conf.task_always_eager = True
     yield
     current_app.conf.task_always_eager = old
+
+
+@pytest.fixture(scope="session")
+def _demo_captures():
+    """The rows the demo's seeding wrote, for this test process (tests/demo_rows.py)."""
+    return {}
+
+
+@pytest.fixture
+def small_demo(db, _demo_captures):
+    """`small_demo(seed=1)`: the small demo organisation in this test's database, exactly as
+    `demo.seed(size="small", seed=seed)` leaves it, and what `seed` returned. Seeded for real
+    once per process, written back in a fraction of a second after that (tests/demo_rows.py).
+    Ask for it before any fixture that writes rows."""
+    from tests import demo_rows
+
+    return lambda seed=1: demo_rows.small_demo(_demo_captures, seed)

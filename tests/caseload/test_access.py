@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from caseload.demo import seed as demo
 from tests.urlwalk import PUBLIC_NAMES, is_api_endpoint, walk
 
 pytestmark = pytest.mark.django_db
@@ -154,10 +153,10 @@ def test_signing_out_needs_a_post_and_ends_the_session(client_for, caseworker):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_demo_logins_sign_in_with_the_printed_password(client, settings):
+def test_demo_logins_sign_in_with_the_printed_password(small_demo, client, settings):
     from security.demo import demo_totp_code, demo_two_factor_enrol
 
-    demo.seed(size="small", seed=1)
+    small_demo(seed=1)
     assert demo_two_factor_enrol() == ["admin", "director"]
     for username in ("caseworker", "support", "manager", "manager2", "director", "admin"):
         assert client.login(username=username, password=settings.DEMO_PASSWORD), username

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from caseload.casework import services
 from caseload.core.models import Allocation, Case, Flag, Team, Worker
-from caseload.demo import seed as demo
 from caseload.flags import conditions as bulk_conditions
 from caseload.flags import services as jobs
 from participants.visits import DEFAULT_FREQUENCIES, Frequency, due_after, last_start_overdue
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def organisation_id():
-    result = demo.seed(size="small", seed=3)
+def organisation_id(small_demo):
+    result = small_demo(seed=3)
     # A few workers with their own, low promise, so some are above it.
     holders = Allocation.objects.filter(ended_on__isnull=True).order_by("pk")
     held = list(holders.values_list("worker_id", flat=True))

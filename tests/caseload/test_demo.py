@@ -52,8 +52,10 @@ def test_a_different_seed_gives_a_different_organisation():
     assert _snapshot()["workers"] != first["workers"]
 
 
-def test_the_small_demo_has_every_role_part_timers_agency_newly_qualified_and_vacancies():
-    demo.seed(size="small", seed=1)
+def test_the_small_demo_has_every_role_part_timers_agency_newly_qualified_and_vacancies(
+    small_demo,
+):
+    small_demo(seed=1)
     roles = set(Worker.objects.values_list("role", flat=True))
     assert roles == {
         "team_manager",
@@ -75,10 +77,10 @@ def test_the_small_demo_has_every_role_part_timers_agency_newly_qualified_and_va
     }
 
 
-def test_seeding_refuses_to_add_to_a_database_that_already_holds_data():
+def test_seeding_refuses_to_add_to_a_database_that_already_holds_data(small_demo):
     from django.core.management.base import CommandError
 
-    demo.seed(size="small", seed=1)
+    small_demo(seed=1)
     with pytest.raises(CommandError, match="already holds data"):
         call_command("seed_demo", size="small")
     call_command("seed_demo", size="small", if_empty=True)

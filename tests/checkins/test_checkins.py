@@ -276,11 +276,10 @@ def test_the_dashboards_show_the_shares_month_by_month(
         assert "100%" in body.split('id="checkin-shares"')[1].split("</table>")[0], url
 
 
-def test_the_demo_has_answers_of_every_kind_and_asks_its_caseworker(db):
+def test_the_demo_has_answers_of_every_kind_and_asks_its_caseworker(small_demo):
     from caseload.checkins.selectors import checkin_due
-    from caseload.demo.seed import seed
 
-    result = seed(size="small")
+    result = small_demo()
     assert result.counts["checkins"] > 0
     assert set(CheckIn.objects.values_list("answer", flat=True)) == {
         "manageable",

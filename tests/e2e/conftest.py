@@ -1,7 +1,8 @@
 """Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
 One browser for all of tests/e2e, one seeded demo database per test module (seeding and flushing
-take about a second, so per-test seeding would dominate the run). Tests in a module therefore
+take seconds, so per-test seeding would dominate the run; the rows are written back after the
+first seeding, tests/demo_rows.py). Tests in a module therefore
 share data: a test that changes something picks records no other test in the module relies on.
 
 Without /usr/bin/chromium or the playwright package these tests skip, and with
@@ -22,6 +23,7 @@ from django.test import Client
 from caseload.demo import seed as demo
 from reports.services import snapshot_backfill
 from security.demo import demo_two_factor_enrol
+from tests import demo_rows
 from tests.conftest import _skip_or_fail
 from tests.e2e.ui import AXE_SCRIPT, DESKTOP, UI
 
@@ -82,13 +84,23 @@ def _live_server_helper(request):
     live_server._live_server_modified_settings.disable()
 
 
+def _seed_site() -> None:
+    demo.seed(size="small", seed=1)
+    snapshot_backfill(months=12)  # as `seed_demo` does, so the dashboards have trends
+    demo_two_factor_enrol()
+
+
 @pytest.fixture(scope="module")
-def seeded_site(browser, django_db_setup, django_db_blocker, live_server):
-    """The live server's base URL, with the small demo organisation seeded for this module."""
+def seeded_site(browser, django_db_setup, django_db_blocker, live_server, _demo_captures):
+    """The live server's base URL, with the small demo organisation seeded for this module.
+
+    Seeded for real once, onto an emptied database, then written back (tests/demo_rows.py):
+    each module's flush leaves the database as that first seeding found it."""
+    captures = _demo_captures.setdefault("e2e site", [])
     with django_db_blocker.unblock():
-        demo.seed(size="small", seed=1)
-        snapshot_backfill(months=12)  # as `seed_demo` does, so the dashboards have trends
-        demo_two_factor_enrol()
+        if not demo_rows.written_back(captures):
+            call_command("flush", verbosity=0, interactive=False)
+            demo_rows.kept(captures, _seed_site)
         yield live_server.url
         call_command("flush", verbosity=0, interactive=False)
         connections.close_all()

@@ -159,8 +159,7 @@ class UI:
         if password is None:  # a successful sign-in leaves the login page
             self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
         if "/two-factor/" in self.page.url:  # directors and administrators: two-step sign-in
-            _wait_for_a_fresh_code()
-            self.page.fill("#id_code", demo_totp_code())
+            self.page.fill("#id_code", _two_step_code(username))
             self.page.locator("main form button[type=submit]").first.click()
             self.page.wait_for_url(lambda url: "/two-factor/" not in url)
         nav = self.page.get_by_role("navigation", name="Main")
@@ -342,25 +341,17 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-_last_step = {"step": None}
-
-
-def _wait_for_a_fresh_code() -> None:
-    """A two-step code is accepted once (replay protection): when the last sign-in used this
-    30-second step's code, wait for the next step."""
+def _two_step_code(username: str) -> str:
+    """The user's next usable two-step code. A code works once (replay protection): after a
+    sign-in this step, the next step's code, which the device's tolerance accepts; only when
+    that too is used, wait for the next step."""
     import time
 
-    step = int(time.time() // 30)
-    if _last_step["step"] == step:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from security.demo import demo_totp_code as next_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    while device.last_t + 1 > int(time.time() // 30) + device.drift + device.tolerance:
         time.sleep(30 - time.time() % 30 + 0.5)
-        step = int(time.time() // 30)
-    _last_step["step"] = step
-
-
-def demo_totp_code() -> str:
-    """The demo director's and administrator's current two-step code."""
-    import base64
-
-    from django_otp.oath import totp
-
-    return f"{totp(base64.b32decode(settings.DEMO_TOTP_SECRET)):06d}"
+    return next_code(device)

@@ -47,11 +47,24 @@ def record(fault: str, **seconds) -> None:
     TIMES[fault] = {name: round(value, 1) for name, value in seconds.items()}
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, hand this process's times to the controlling process, which prints
+    and writes them (tests/conftest.py): a test process's own terminal is not shown."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fault_times"] = dict(TIMES)
+
+
 def pytest_terminal_summary(terminalreporter):
-    if not TIMES:
+    if not hasattr(terminalreporter.config, "workeroutput"):
+        summarise(terminalreporter, TIMES)
+
+
+def summarise(terminalreporter, times_by_fault: dict[str, dict]) -> None:
+    """Print the measured times and add them to var/fault-times.json."""
+    if not times_by_fault:
         return
     terminalreporter.section("fault suite: measured seconds")
-    for fault, times in sorted(TIMES.items()):
+    for fault, times in sorted(times_by_fault.items()):
         terminalreporter.write_line(
             f"{fault:<55} " + ", ".join(f"{name} {value:.1f}" for name, value in times.items())
         )
@@ -59,7 +72,7 @@ def pytest_terminal_summary(terminalreporter):
     folder.mkdir(exist_ok=True)
     target = folder / "fault-times.json"
     known = json.loads(target.read_text()) if target.exists() else {}
-    known.update(TIMES)
+    known.update(times_by_fault)
     target.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n")
 
 

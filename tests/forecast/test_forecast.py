@@ -186,11 +186,10 @@ def test_the_case_form_sets_the_expected_end_and_refuses_one_before_it_opened(
     assert case.expected_end.isoformat() == planned
 
 
-def test_the_demo_has_planned_ends_a_starter_and_a_reduction_for_the_forecast():
+def test_the_demo_has_planned_ends_a_starter_and_a_reduction_for_the_forecast(small_demo):
     from caseload.core.models import CapacityReduction, Worker
-    from caseload.demo.seed import seed
 
-    result = seed(size="small")
+    result = small_demo()
     assert result.counts["expected_ends"] > 0
     assert Worker.objects.filter(start_date__gt=TODAY).exists()
     assert CapacityReduction.objects.filter(starts_on__gt=TODAY).exists()

@@ -271,10 +271,8 @@ def test_the_outcomes_read_in_a_fixed_number_of_queries(
         outcomes(Team.objects.filter(pk=team.pk), TODAY)
 
 
-def test_the_demo_has_adults_at_every_stage_and_reviews_that_move(db):
-    from caseload.demo.seed import seed
-
-    result = seed(size="small")
+def test_the_demo_has_adults_at_every_stage_and_reviews_that_move(small_demo):
+    result = small_demo()
     assert result.counts["outcome_reviews"] > 0
     assert set(StageChange.objects.values_list("stage", flat=True)) >= {"engaging", "engaged"}
     summary = outcomes(Team.objects.filter(service__organisation=result.organisation), TODAY)

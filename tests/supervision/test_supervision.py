@@ -362,10 +362,8 @@ def test_the_manager_sets_a_workers_frequency(client_for, manager, caseworker):
     assert SupervisionPlan.objects.get().every_weeks == 3
 
 
-def test_the_demo_has_supervisions_with_actions_and_some_overdue(db):
-    from caseload.demo.seed import seed
-
-    result = seed(size="small")
+def test_the_demo_has_supervisions_with_actions_and_some_overdue(small_demo):
+    result = small_demo()
     assert result.counts["supervisions"] > 0
     assert SupervisionAction.objects.exists()
     organisation = result.organisation
