@@ -386,8 +386,10 @@ def _organisation(request):
 
 
 def _service_for(request, pk: int) -> Service:
+    """A service of the user's organisation that has teams: one without any has no figures
+    (its dashboard, forecast and export are "not found", never an error)."""
     return get_object_or_404(
-        Service.objects.select_related("organisation"),
+        Service.objects.select_related("organisation").filter(teams__isnull=False).distinct(),
         pk=pk,
         organisation=_organisation(request),
     )
