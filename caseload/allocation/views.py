@@ -19,10 +19,14 @@ from . import rules, selectors, services
 from .forms import AllocateForm, MovesForm
 
 
+def _require_manager(user, team_id: int) -> None:
+    if not manages_team(user, team_id):
+        raise PermissionDenied("Only the team's manager can allocate its work.")
+
+
 def _managed_team(user, pk: int) -> Team:
     team = get_object_or_404(Team.objects.visible_to(user).select_related("service"), pk=pk)
-    if not (manages_team(user, team.pk)):
-        raise PermissionDenied("Only the team's manager can allocate its work.")
+    _require_manager(user, team.pk)
     return team
 
 
@@ -44,8 +48,7 @@ def case_allocate(request, pk: int) -> HttpResponse:
     """Every worker in the team (and, on request, the service) with their load now and after
     this case, sorted by fit; allocate, overriding with a reason where needed."""
     case = case_for_user(request.user, pk)
-    if not manages_team(request.user, case.team_id):
-        raise PermissionDenied("Only the team's manager can allocate its work.")
+    _require_manager(request.user, case.team_id)  # the case is visible, so is its team
     if not case.is_open:
         raise PermissionDenied("A closed case cannot be allocated.")
     audit_view(request, case)

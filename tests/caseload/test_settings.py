@@ -15,11 +15,11 @@ PROBE = (
 )
 
 
-def _settings_with(env: dict) -> subprocess.CompletedProcess:
+def _settings_with(env: dict, probe: str = PROBE) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     clean.update({"DJANGO_SETTINGS_MODULE": "caseload.config.settings"}, **env)
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -93,13 +93,8 @@ def test_on_postgresql_the_apps_connections_run_without_just_in_time_compilation
         "import django; from django.conf import settings; django.setup(); "
         "print(settings.DATABASES['default']['OPTIONS']['options'])"
     )
-    clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    clean.update(
-        DJANGO_SETTINGS_MODULE="caseload.config.settings",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/caseload",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True
+    result = _settings_with(
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/caseload"}, probe=probe
     )
     assert result.returncode == 0, result.stderr
     assert "-c jit=off" in result.stdout
